@@ -1,0 +1,181 @@
+/**
+ * The scenario format, written once: the TypeScript types (`Scenario`) and the published
+ * JSON Schema (`scenarios/schema.json`, see `write-schema.ts`) are both derived from it.
+ * Field names follow Istio and k6 (camelCase). Durations and rates carry units; they are
+ * normalised here to milliseconds and to events per millisecond.
+ */
+import { z } from 'zod';
+import { parseDuration, parseRate, DURATION_PATTERN, RATE_PATTERN } from './units.js';
+
+/** A duration with a unit (`250ms`, `2s`, `1h`), normalised to milliseconds. */
+export const Duration = z
+  .string()
+  .regex(DURATION_PATTERN, 'expected a duration with a unit, like 250ms, 2s or 1h')
+  .transform(parseDuration)
+  .meta({ description: 'A duration with a unit: us, ms, s, m or h (e.g. 250ms, 2s, 1h).' });
+
+/** A rate with a unit (`500/s`, `30/m`, `100/h`), normalised to events per millisecond. */
+export const Rate = z
+  .string()
+  .regex(RATE_PATTERN, 'expected a rate with a unit, like 500/s, 30/m or 100/h')
+  .transform(parseRate)
+  .meta({ description: 'A rate with a unit: /ms, /s, /m or /h (e.g. 500/s).' });
+
+const Probability = z.number().min(0).max(1);
+const Name = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, 'expected a name of letters, digits, _ . -');
+
+/** A latency distribution. A bare duration means a constant. */
+export const Distribution = z.union([
+  Duration.transform((ms) => ({ type: 'constant' as const, value: ms })),
+  z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('constant'), value: Duration }),
+    z.strictObject({ type: z.literal('uniform'), min: Duration, max: Duration }),
+    z.strictObject({ type: z.literal('exponential'), mean: Duration }),
+    z.strictObject({ type: z.literal('normal'), mean: Duration, stddev: Duration }),
+    z.strictObject({ type: z.literal('lognormal'), median: Duration, p99: Duration }),
+    z.strictObject({ type: z.literal('pareto'), scale: Duration, shape: z.number().gt(0) }),
+    z.strictObject({
+      type: z.literal('empirical'),
+      percentiles: z
+        .record(z.string().regex(/^p(100|[0-9]{1,2}(\.[0-9]+)?)$/, 'expected a percentile key like p50 or p99.9'), Duration)
+        .meta({ description: 'Latency at given percentiles, e.g. {p50: 10ms, p99: 80ms}; interpolated linearly.' }),
+    }),
+  ]),
+]);
+export type Distribution = z.output<typeof Distribution>;
+
+/** One downstream call of a request. */
+export const Call = z.strictObject({
+  to: Name.meta({ description: 'The called service.' }),
+  optional: z.boolean().default(false).meta({ description: 'A failed optional call does not fail the request.' }),
+});
+export type Call = z.output<typeof Call>;
+
+/** A step of a request's work: one call, or calls made in parallel (fan-out, joined). */
+export const CallStep = z.union([Call, z.strictObject({ parallel: z.array(Call).min(1) })]);
+export type CallStep = z.output<typeof CallStep>;
+
+/** A service: replicas over zones, workers and a bounded queue per instance, its own work, its calls. */
+export const Service = z.strictObject({
+  replicas: z.number().int().min(1).default(1),
+  zones: z.array(Name).min(1).optional().meta({ description: 'Zones the replicas are spread over, round robin. Default: the first zone of `zones`, or "default".' }),
+  concurrency: z.number().int().min(1).default(16).meta({ description: 'Workers per instance; a worker is held for the whole request, calls included.' }),
+  queue: z.number().int().min(0).default(128).meta({ description: 'Requests waiting per instance; beyond it the instance answers 503 (overflow).' }),
+  latency: Distribution.default({ type: 'constant', value: 0 }).meta({ description: 'Own work per request, before its calls.' }),
+  errorRate: Probability.default(0).meta({ description: 'Fraction of requests answered 500 after own work.' }),
+  calls: z.array(CallStep).default([]),
+});
+export type Service = z.output<typeof Service>;
+
+/** Network latency, one way, per zone pair. */
+export const Network = z.strictObject({
+  sameZone: Distribution.default({ type: 'constant', value: 0 }),
+  crossZone: Distribution.default({ type: 'constant', value: 0 }),
+  between: z
+    .array(z.strictObject({ zones: z.tuple([Name, Name]), latency: Distribution }))
+    .default([])
+    .meta({ description: 'Latency between two particular zones (both directions).' }),
+});
+export type Network = z.output<typeof Network>;
+
+/** Policies for calls from `from` to `to` (`*` matches any). More specific rules override less specific ones, field by field. */
+export const MeshPolicy = z.strictObject({
+  from: z.string().default('*'),
+  to: z.string().default('*'),
+  timeout: Duration.optional().meta({ description: 'Per-call timeout; 0s disables (Envoy route timeout, default 15s).' }),
+});
+export type MeshPolicy = z.output<typeof MeshPolicy>;
+
+export const Mesh = z.strictObject({
+  policies: z.array(MeshPolicy).default([]),
+});
+
+/** A request class: header values sent with a share of the load. */
+export const RequestClass = z.strictObject({
+  name: Name,
+  weight: z.number().gt(0).default(1),
+  headers: z.record(z.string(), z.string()).default({}),
+});
+
+const LoadCommon = {
+  target: Name.meta({ description: 'The service the load calls.' }),
+  startTime: Duration.default(0),
+  gracefulStop: Duration.default(30_000).meta({ description: 'How long requests in flight may finish after the load ends (k6 default 30s).' }),
+  classes: z.array(RequestClass).default([]),
+};
+
+const ArrivalProcess = z.enum(['poisson', 'uniform']).default('poisson').meta({ description: 'Poisson (exponential gaps) or evenly spaced arrivals.' });
+
+/** Load in k6's vocabulary (`options.scenarios.<name>`). */
+export const Load = z.discriminatedUnion('executor', [
+  z.strictObject({
+    executor: z.literal('constant-arrival-rate'),
+    rate: Rate,
+    duration: Duration,
+    arrivals: ArrivalProcess,
+    maxVUs: z.number().int().min(1).optional().meta({ description: 'Most requests in flight; arrivals beyond it are dropped (k6 dropped_iterations).' }),
+    ...LoadCommon,
+  }),
+  z.strictObject({
+    executor: z.literal('ramping-arrival-rate'),
+    startRate: Rate.default(0),
+    stages: z.array(z.strictObject({ duration: Duration, target: Rate })).min(1),
+    arrivals: ArrivalProcess,
+    maxVUs: z.number().int().min(1).optional(),
+    ...LoadCommon,
+  }),
+  z.strictObject({
+    executor: z.literal('constant-vus'),
+    vus: z.number().int().min(1),
+    duration: Duration,
+    thinkTime: Distribution.default({ type: 'constant', value: 0 }).meta({ description: 'Pause between a response and the next request of a VU.' }),
+    ...LoadCommon,
+  }),
+]);
+export type Load = z.output<typeof Load>;
+
+const FaultTarget = {
+  service: Name.optional(),
+  instance: z.number().int().min(0).optional().meta({ description: 'Instance index of `service`.' }),
+  zone: Name.optional(),
+  edge: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*->[A-Za-z][A-Za-z0-9_.-]*$/, 'expected an edge like checkout->payments').optional(),
+};
+const FaultWhen = { at: Duration, for: Duration };
+
+/** A fault on a schedule, against a service, an instance, a zone or an edge. */
+export const Fault = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('latency'), delay: Duration, jitter: Duration.default(0), ...FaultWhen, ...FaultTarget }),
+  z.strictObject({
+    kind: z.literal('abort'),
+    status: z.number().int().min(400).max(599).default(503),
+    percent: z.number().min(0).max(100).default(100),
+    ...FaultWhen,
+    ...FaultTarget,
+  }),
+  z.strictObject({ kind: z.literal('crash'), ...FaultWhen, ...FaultTarget }),
+  z.strictObject({ kind: z.literal('partition'), ...FaultWhen, ...FaultTarget }),
+  z.strictObject({ kind: z.literal('slowdown'), factor: z.number().gt(0), ...FaultWhen, ...FaultTarget }),
+  z.strictObject({ kind: z.literal('blackhole'), ...FaultWhen, ...FaultTarget }),
+]);
+export type Fault = z.output<typeof Fault>;
+
+/** The whole scenario file. */
+export const ScenarioSchema = z.strictObject({
+  version: z.literal(1).meta({ description: 'Format version; 1.' }),
+  name: z.string().min(1),
+  description: z.string().default(''),
+  seed: z.number().int().min(0).default(1),
+  zones: z.array(Name).min(1).default(['default']),
+  network: Network.default({ sameZone: { type: 'constant', value: 0 }, crossZone: { type: 'constant', value: 0 }, between: [] }),
+  services: z.record(Name, Service),
+  mesh: Mesh.default({ policies: [] }),
+  load: z.record(Name, Load),
+  faults: z.array(Fault).default([]),
+  thresholds: z.record(z.string(), z.array(z.string()).min(1)).default({}),
+  report: z.strictObject({ resolution: Duration.default(1000) }).default({ resolution: 1000 }),
+});
+
+/** A parsed, validated and normalised scenario (durations in ms, rates per ms). */
+export type Scenario = z.output<typeof ScenarioSchema>;
+/** A scenario as written in a file. */
+export type ScenarioInput = z.input<typeof ScenarioSchema>;

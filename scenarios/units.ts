@@ -1,0 +1,35 @@
+/** Units of durations and rates in scenario files, and their conversion to milliseconds. */
+
+const DURATION_UNITS_MS: Record<string, number> = { us: 0.001, µs: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const RATE_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
+
+/** `250ms`, `1.5s`, `2m`, `1h`, `0s`. */
+export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(us|µs|ms|s|m|h)$/;
+/** `500/s`, `0.5/ms`, `30/m`, `100/h`. */
+export const RATE_PATTERN = /^(\d+(?:\.\d+)?)\s*\/\s*(ms|s|m|min|h)$/;
+
+/** Parses a duration with a unit into milliseconds. Assumes `text` matches {@link DURATION_PATTERN}. */
+export function parseDuration(text: string): number {
+  const m = DURATION_PATTERN.exec(text)!;
+  return Number(m[1]) * DURATION_UNITS_MS[m[2]];
+}
+
+/** Parses a rate with a unit into events per millisecond. Assumes `text` matches {@link RATE_PATTERN}. */
+export function parseRate(text: string): number {
+  const m = RATE_PATTERN.exec(text)!;
+  return Number(m[1]) / RATE_UNITS_MS[m[2]];
+}
+
+/** Formats milliseconds for people: `850ms`, `2.5s`, `3m 20s`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1) return `${round(ms * 1000)}µs`;
+  if (ms < 1000) return `${round(ms)}ms`;
+  if (ms < 60_000) return `${round(ms / 1000)}s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms - minutes * 60_000) / 1000);
+  return seconds ? `${minutes}m ${seconds}s` : `${minutes}m`;
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
