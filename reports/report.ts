@@ -45,8 +45,12 @@ export interface ServiceStats extends CallStats {
   instances: number;
   /** Mean fraction of workers busy over the run. */
   utilization: number;
-  /** Mean number of requests at the service (queued or in service): L in Little's law. */
+  /** Mean number of requests at the service's instances (queued or in service): L in Little's law. */
   mean_in_system: number;
+  /** Mean time a request spent at an instance, queueing included: W in Little's law (ms). */
+  mean_sojourn_ms: number;
+  /** Requests answered by the instances per second: λ in Little's law. */
+  throughput_per_s: number;
 }
 
 /** One evaluated threshold. */
@@ -58,12 +62,13 @@ export interface ThresholdResult {
   ok: boolean;
 }
 
-/** One load scenario's count of requests sent and arrivals dropped (k6 dropped_iterations). */
+/** One load scenario's count of requests sent, arrivals dropped (k6 dropped_iterations) and requests still in flight when the run stopped. */
 export interface LoadStats {
   executor: string;
   target: string;
   requests: number;
   dropped: number;
+  interrupted: number;
 }
 
 /** The whole report. */

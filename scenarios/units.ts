@@ -20,14 +20,20 @@ export function parseRate(text: string): number {
   return Number(m[1]) / RATE_UNITS_MS[m[2]];
 }
 
-/** Formats milliseconds for people: `850ms`, `2.5s`, `3m 20s`. */
+/** Formats milliseconds for people: `0ms`, `850µs`, `12.5ms`, `2.5s`, `3m 20s`, `1h 5m`. */
 export function formatDuration(ms: number): string {
+  if (ms === 0) return '0ms';
   if (ms < 1) return `${round(ms * 1000)}µs`;
   if (ms < 1000) return `${round(ms)}ms`;
-  if (ms < 60_000) return `${round(ms / 1000)}s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms - minutes * 60_000) / 1000);
-  return seconds ? `${minutes}m ${seconds}s` : `${minutes}m`;
+  if (ms < 59_995) return `${round(ms / 1000)}s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 3600) return joinUnits(Math.floor(seconds / 60), 'm', seconds % 60, 's');
+  const minutes = Math.round(ms / 60_000);
+  return joinUnits(Math.floor(minutes / 60), 'h', minutes % 60, 'm');
+}
+
+function joinUnits(major: number, majorUnit: string, minor: number, minorUnit: string): string {
+  return minor ? `${major}${majorUnit} ${minor}${minorUnit}` : `${major}${majorUnit}`;
 }
 
 function round(x: number): number {

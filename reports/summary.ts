@@ -1,0 +1,94 @@
+/**
+ * The compact human summary of a run for a terminal, in the manner of k6's end-of-test
+ * summary: a header, traffic per service and per edge, then the thresholds and the verdict.
+ */
+import { formatDuration } from '../scenarios/units.js';
+import { painter } from './color.js';
+import type { Paint } from './color.js';
+import { METRICS } from './metric-catalogue.js';
+import { parseMetricSelector } from './metric-selector.js';
+import type { CallStats, RunReport, ThresholdResult } from './report.js';
+import { formatCount, NONE, trafficCells } from './summary-cells.js';
+import { alignColumns } from './text-table.js';
+import type { Align } from './text-table.js';
+
+export { shouldUseColor } from './color.js';
+
+/** How to render the summary. */
+export interface SummaryOptions {
+  /** Use ANSI colour (see {@link shouldUseColor}). */
+  color: boolean;
+  /** Terminal columns: table lines longer than this are cut with `…`. Default: no limit. */
+  width?: number;
+}
+
+const TRAFFIC_COLUMNS = ['requests', 'rate', 'success', 'p50', 'p99', 'max', 'errors'];
+const TRAFFIC_ALIGN: Align[] = ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'];
+
+/**
+ * Renders the summary of `report`, ending with a newline. The `(entry)` row is the traffic
+ * from the load into the mesh; rates are per second of simulated time. The edge table is left
+ * out when the run has no edges.
+ */
+export function renderSummary(report: RunReport, options: SummaryOptions): string {
+  const paint = painter(options.color);
+  const table = (title: string, rows: [string, CallStats][]) =>
+    trafficTable(title, rows, report.engine.simulated_ms, options.width, paint);
+  const edges = Object.entries(report.edges);
+  const sections = [
+    [headerLine(report, paint)],
+    table('service', [['(entry)', report.entry], ...Object.entries(report.services)]),
+    ...(edges.length > 0 ? [table('edge', edges)] : []),
+    thresholdLines(report.thresholds, paint),
+  ];
+  return `${sections.map((lines) => lines.join('\n')).join('\n\n')}\n`;
+}
+
+function headerLine({ scenario, mode, seed, engine }: RunReport, paint: Paint): string {
+  const eventsPerSecond = engine.wall_ms > 0 ? formatCount((engine.events * 1000) / engine.wall_ms) : NONE;
+  const details = [
+    mode,
+    `seed ${seed}`,
+    `${formatDuration(engine.simulated_ms)} simulated`,
+    `${formatCount(engine.events)} events in ${formatDuration(engine.wall_ms)}`,
+    `${eventsPerSecond} events/s`,
+  ];
+  return `${scenario.name} ${paint('dim', `· ${details.join(' · ')}`)}`;
+}
+
+function trafficTable(
+  title: string,
+  rows: [string, CallStats][],
+  simulatedMs: number,
+  width: number | undefined,
+  paint: Paint,
+): string[] {
+  const cells = rows.map(([name, stats]) => [name, ...trafficCells(stats, simulatedMs)]);
+  const [header, ...body] = alignColumns([[title, ...TRAFFIC_COLUMNS], ...cells], TRAFFIC_ALIGN).map((line) => fit(line, width));
+  return [paint('dim', header), ...body];
+}
+
+function fit(line: string, width: number | undefined): string {
+  return width === undefined || line.length <= width ? line : `${line.slice(0, Math.max(0, width - 1))}…`;
+}
+
+function thresholdLines(results: ThresholdResult[], paint: Paint): string[] {
+  const rows = results.map((r) => [r.metric, r.expression, formatObserved(r)]);
+  const lines = alignColumns(rows, ['left', 'left', 'right']).map((line, i) =>
+    results[i].ok ? `${paint('green', '✓')} ${line}` : `${paint('red', '✗')} ${line}`,
+  );
+  return [...lines, verdictLine(results, paint)];
+}
+
+function formatObserved({ metric, observed }: ThresholdResult): string {
+  if (observed === null) return 'no data';
+  return METRICS[parseMetricSelector(metric).metric].type === 'Trend' ? formatDuration(observed) : String(observed);
+}
+
+function verdictLine(results: ThresholdResult[], paint: Paint): string {
+  const failed = results.filter((r) => !r.ok).length;
+  const noun = results.length === 1 ? 'threshold' : 'thresholds';
+  if (results.length === 0) return paint('dim', 'no thresholds');
+  if (failed === 0) return paint('green', `all ${results.length} ${noun} held`);
+  return paint('red', `${failed} of ${results.length} ${noun} failed`);
+}

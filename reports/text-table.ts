@@ -1,0 +1,19 @@
+/** Column alignment for plain-text tables. */
+
+/** How a column is aligned: numbers right, names left. */
+export type Align = 'left' | 'right';
+
+const COLUMN_GAP = '  ';
+
+/**
+ * Pads every cell to its column's widest cell and joins each row into a line, without
+ * trailing spaces.
+ *
+ * @param rows - cells of plain text (no escape codes), each row as long as `align`
+ */
+export function alignColumns(rows: readonly (readonly string[])[], align: readonly Align[]): string[] {
+  const widths = align.map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  const pad = (cell: string, column: number) =>
+    align[column] === 'right' ? cell.padStart(widths[column]) : cell.padEnd(widths[column]);
+  return rows.map((row) => row.map(pad).join(COLUMN_GAP).trimEnd());
+}

@@ -1,0 +1,62 @@
+import { LatencyHistogram } from './latency-histogram.js';
+import type { TimeSeries } from './report.js';
+
+/**
+ * Counts and latency percentiles per fixed interval of time. Memory is a few numbers per
+ * interval (the run's length over the resolution), never a list of requests.
+ */
+export class TimeSeriesRecorder {
+  private readonly requests: number[] = [];
+  private readonly ok: number[] = [];
+  private readonly errors: number[] = [];
+  private readonly p50: number[] = [];
+  private readonly p99: number[] = [];
+  private readonly interval = new LatencyHistogram(6);
+  private current = 0;
+  private currentRequests = 0;
+  private currentOk = 0;
+
+  constructor(readonly resolutionMs: number) {}
+
+  /** Records one finished request at time `nowMs` (times never go backwards). */
+  record(nowMs: number, latencyMs: number, ok: boolean): void {
+    const index = Math.floor(nowMs / this.resolutionMs);
+    if (index !== this.current) this.advanceTo(index);
+    this.currentRequests++;
+    if (ok) this.currentOk++;
+    this.interval.record(latencyMs);
+  }
+
+  /** The series up to `endMs`, closing the current interval. */
+  finish(endMs: number): TimeSeries {
+    const last = Math.max(this.current, Math.ceil(endMs / this.resolutionMs) - 1);
+    this.advanceTo(last + 1);
+    return {
+      resolution_ms: this.resolutionMs,
+      requests: this.requests.slice(),
+      ok: this.ok.slice(),
+      errors: this.errors.slice(),
+      p50_ms: this.p50.slice(),
+      p99_ms: this.p99.slice(),
+    };
+  }
+
+  private advanceTo(index: number): void {
+    while (this.current < index) {
+      this.requests.push(this.currentRequests);
+      this.ok.push(this.currentOk);
+      this.errors.push(this.currentRequests - this.currentOk);
+      this.p50.push(round3(this.interval.percentile(50)));
+      this.p99.push(round3(this.interval.percentile(99)));
+      this.interval.reset();
+      this.currentRequests = 0;
+      this.currentOk = 0;
+      this.current++;
+    }
+  }
+}
+
+/** Rounds to three decimals (microseconds, for values in ms) so reports stay readable. */
+export function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,45 @@
+/** Run reports for summary and output tests. */
+import { FAILURE_CAUSES } from '../../proxy-core/failure-cause.js';
+import type { FailureCause } from '../../proxy-core/failure-cause.js';
+import { REPORT_SCHEMA } from '../../reports/report.js';
+import type { CallStats, RunReport, ServiceStats, ThresholdResult } from '../../reports/report.js';
+
+/** Call stats with the given counts; unlisted causes are 0. */
+export function callStats(requests: number, ok: number, errors: Partial<Record<FailureCause, number>> = {}, p99 = 120): CallStats {
+  return {
+    requests,
+    ok,
+    errors: { ...(Object.fromEntries(FAILURE_CAUSES.map((c) => [c, 0])) as Record<FailureCause, number>), ...errors },
+    attempts: requests,
+    latency_ms: { mean: 20, p50: 12.5, p90: 60, p99, p999: 900, max: 2500 },
+    timeseries: { resolution_ms: 1000, requests: [requests], ok: [ok], errors: [requests - ok], p50_ms: [12.5], p99_ms: [p99] },
+  };
+}
+
+function serviceStats(stats: CallStats): ServiceStats {
+  return { ...stats, instances: 2, utilization: 0.5, mean_in_system: 3, mean_sojourn_ms: 20, throughput_per_s: 40 };
+}
+
+/** A small report: entry into checkout, checkout calling payments and inventory. */
+export function sampleReport(thresholds: ThresholdResult[] = []): RunReport {
+  return {
+    schema: REPORT_SCHEMA,
+    scenario: { name: 'checkout-cascade', description: 'a payments slowdown', file: 'scenarios/checkout.yaml', sha256: 'ab'.repeat(32) },
+    mode: 'sim',
+    seed: 42,
+    engine: { events: 1_234_567, simulated_ms: 300_000, wall_ms: 2_500 },
+    entry: callStats(12_000, 11_648, { timeout: 312, overflow: 40 }),
+    load: { shoppers: { executor: 'constant-arrival-rate', target: 'checkout', requests: 12_000, dropped: 0, interrupted: 0 } },
+    services: {
+      checkout: serviceStats(callStats(12_000, 11_648, { timeout: 312, overflow: 40 })),
+      payments: serviceStats(callStats(11_900, 11_400, { '5xx': 100, timeout: 400, reset: 2, tls: 1 }, 480)),
+      inventory: serviceStats(callStats(0, 0)),
+    },
+    edges: {
+      'checkout->payments': callStats(11_900, 11_400, { '5xx': 100, timeout: 400 }),
+      'checkout->inventory': callStats(0, 0),
+    },
+    thresholds,
+    ok: thresholds.every((t) => t.ok),
+  };
+}

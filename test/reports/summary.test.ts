@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { stripAnsi } from '../../reports/color.js';
+import type { ThresholdResult } from '../../reports/report.js';
+import { renderSummary } from '../../reports/summary.js';
+import { callStats, sampleReport } from './report-fixture.js';
+
+const ESC = '\x1b[';
+const HELD: ThresholdResult = { metric: 'latency{service:checkout}', expression: 'p(99)<500', observed: 480.123, ok: true };
+const FAILED: ThresholdResult = { metric: 'errors', expression: 'rate<0.01', observed: 0.0293333, ok: false };
+const NO_DATA: ThresholdResult = { metric: 'latency{service:inventory}', expression: 'p(99) < 500', observed: null, ok: false };
+
+function lines(text: string): string[] {
+  return text.split('\n');
+}
+
+function lineWith(text: string, needle: string): string {
+  const line = lines(text).find((l) => l.includes(needle));
+  if (line === undefined) throw new Error(`no line with ${JSON.stringify(needle)} in\n${text}`);
+  return line;
+}
+
+describe('renderSummary', () => {
+  const plain = renderSummary(sampleReport([HELD, FAILED, NO_DATA]), { color: false });
+
+  it('starts with the scenario, mode, seed, simulated time, events, wall time and events/s', () => {
+    expect(lines(plain)[0]).toBe('checkout-cascade · sim · seed 42 · 5m simulated · 1,234,567 events in 2.5s · 493,827 events/s');
+  });
+
+  it('has a row for the entry traffic and every service, in that order', () => {
+    const names = ['(entry)', 'checkout', 'payments', 'inventory'];
+    const rows = names.map((name) => lines(plain).findIndex((l) => l.startsWith(`${name} `)));
+    expect(rows.every((row) => row > 0)).toBe(true);
+    expect([...rows].sort((a, b) => a - b)).toEqual(rows);
+  });
+
+  it('shows requests, rate over simulated time, success, p50, p99, max and the top error causes', () => {
+    expect(lineWith(plain, 'payments').split(/\s{2,}/)).toEqual([
+      'payments',
+      '11,900',
+      '39.7/s',
+      '95.79%',
+      '12.5ms',
+      '480ms',
+      '2.5s',
+      'timeout 400, 5xx 100, reset 2',
+    ]);
+  });
+
+  it('shows dashes for latency and success of traffic with no requests', () => {
+    expect(lineWith(plain, 'inventory ').split(/\s+/)).toEqual(['inventory', '0', '0.0/s', '-', '-', '-', '-']);
+  });
+
+  it('has a table of edges, caller->callee', () => {
+    const header = lines(plain).findIndex((l) => l.startsWith('edge '));
+    expect(header).toBeGreaterThan(0);
+    expect(lines(plain)[header + 1]).toMatch(/^checkout->payments\s+11,900\s+39\.7\/s\s+95\.79%.*timeout 400, 5xx 100$/);
+    expect(lines(plain)[header + 2]).toMatch(/^checkout->inventory\s+0\s/);
+  });
+
+  it('leaves out the edge table when there are no edges', () => {
+    expect(renderSummary({ ...sampleReport(), edges: {} }, { color: false })).not.toMatch(/^edge /m);
+  });
+
+  it('aligns the right edges of the numeric columns across header and rows', () => {
+    const cellEnds = (line: string) => [...line.matchAll(/\S+(?: \S+)*/g)].map((m) => m.index + m[0].length).slice(1, 7);
+    const table = lines(plain).filter((l) => /^(service|\(entry\)|checkout|payments|inventory) /.test(l));
+    expect(table).toHaveLength(5);
+    for (const row of table) expect(cellEnds(row)).toEqual(cellEnds(table[0]));
+  });
+
+  it('shows each threshold with its mark, metric, expression and observed value', () => {
+    expect(lineWith(plain, HELD.metric)).toMatch(/^✓ latency\{service:checkout\}\s+p\(99\)<500\s+480\.12ms$/);
+    expect(lineWith(plain, 'rate<0.01')).toMatch(/^✗ errors\s+rate<0\.01\s+0\.0293333$/);
+    expect(lineWith(plain, NO_DATA.metric)).toMatch(/^✗ .*p\(99\) < 500\s+no data$/);
+  });
+
+  it('ends with the count of failed thresholds', () => {
+    expect(plain.endsWith('\n2 of 3 thresholds failed\n')).toBe(true);
+  });
+
+  it('ends with "all N thresholds held" when none failed', () => {
+    expect(renderSummary(sampleReport([HELD, HELD]), { color: false }).endsWith('\nall 2 thresholds held\n')).toBe(true);
+    expect(renderSummary(sampleReport([HELD]), { color: false }).endsWith('\nall 1 threshold held\n')).toBe(true);
+    expect(renderSummary(sampleReport([]), { color: false }).endsWith('\nno thresholds\n')).toBe(true);
+  });
+
+  it('writes no ANSI escape without colour', () => {
+    expect(plain).not.toContain('\x1b');
+  });
+
+  it('colours marks and the verdict, dims secondary text, and says the same with colour', () => {
+    const colored = renderSummary(sampleReport([HELD, FAILED]), { color: true });
+    expect(colored).toContain(`${ESC}32m✓${ESC}39m`);
+    expect(colored).toContain(`${ESC}31m✗${ESC}39m`);
+    expect(colored).toContain(`${ESC}31m1 of 2 thresholds failed${ESC}39m`);
+    expect(lines(colored)[0]).toContain(`${ESC}2m· sim`);
+    expect(stripAnsi(colored)).toBe(renderSummary(sampleReport([HELD, FAILED]), { color: false }));
+  });
+
+  it('cuts table lines to the width', () => {
+    const narrow = renderSummary(sampleReport([HELD]), { color: false, width: 50 });
+    const payments = lineWith(narrow, 'payments');
+    expect(payments).toHaveLength(50);
+    expect(payments.endsWith('…')).toBe(true);
+    expect(lineWith(narrow, 'inventory').length).toBeLessThanOrEqual(50);
+    expect(lineWith(narrow, HELD.metric)).toContain('480.12ms');
+  });
+
+  it('shows at most three error causes, most frequent first', () => {
+    const report = sampleReport();
+    report.services.payments = { ...report.services.payments, ...callStats(10, 0, { tls: 1, reset: 4, timeout: 4, '5xx': 1 }) };
+    expect(lineWith(renderSummary(report, { color: false }), 'payments')).toMatch(/ timeout 4, reset 4, 5xx 1$/);
+  });
+
+  it('writes no trailing spaces', () => {
+    expect(plain).not.toMatch(/ $/m);
+  });
+});
