@@ -1,0 +1,54 @@
+/** The texts of `faultline --help` and `faultline help <command>`. */
+
+export const MAIN_HELP = `faultline: run a service mesh's policies against faults before production does.
+
+Usage
+  faultline run FILE [options]      simulate a scenario and check its thresholds
+  faultline validate FILE...        check scenario files without running them
+  faultline schema                  print the scenario JSON Schema (for editors)
+  faultline help [COMMAND]          show help for a command
+
+Examples
+  faultline run scenarios/three-tier-shop.yaml
+  faultline run scenarios/retry-storm.yaml --seed 7 --json > report.json
+  faultline validate scenarios/*.yaml
+
+Exit codes
+  0  every threshold held          2  bad input (usage, or a scenario that does not validate)
+  1  a threshold failed            3  the run could not be carried out
+
+Environment
+  NO_COLOR     no colour in the output (https://no-color.org)
+  FORCE_COLOR  colour even when the output is not a terminal
+
+Run 'faultline help run' for the options of a run.`;
+
+export const RUN_HELP = `faultline run FILE [options]
+
+Runs the scenario in FILE (YAML or JSON) and prints a summary: a table per service with
+rate, success and latency, and each threshold with ✓ or ✗. The exit code says whether
+every threshold held (0) or one failed (1).
+
+Options
+  --mode sim|live   sim (default): deterministic discrete-event simulation in virtual time.
+                    live: not available in this version.
+  --seed N          random seed (default: the scenario's 'seed', else 1). Same scenario and
+                    seed give the same report.
+  --out DIR         also write DIR/report.json and DIR/summary.txt
+  --json            print the report (faultline.report/v1) on stdout and nothing else
+  --quiet           print nothing but errors; rely on the exit code
+  -h, --help        this help
+
+A progress bar appears on a terminal when a run takes longer than a second.`;
+
+export const VALIDATE_HELP = `faultline validate FILE...
+
+Parses and checks each scenario file: YAML syntax, the schema, and references between
+services, loads, faults and thresholds. Prints every problem with its file, line, column
+and key path. Exit code 0 when every file is valid, 2 otherwise.`;
+
+export const SCHEMA_HELP = `faultline schema
+
+Prints the JSON Schema of scenario files (also shipped as scenarios/schema.json). Point your
+editor at it for completion, e.g. in VS Code with the YAML extension:
+  # yaml-language-server: $schema=./node_modules/faultline/scenarios/schema.json`;

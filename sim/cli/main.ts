@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { renderSummary, shouldUseColor } from '../../reports/summary.js';
+import { ThresholdTargetError } from '../../reports/threshold-target-error.js';
+import { writeRunOutputs } from '../../reports/write-atomic.js';
+import { loadScenarioFile } from '../../scenarios/parse-scenario.js';
+import { isScenarioError } from '../../scenarios/scenario-error.js';
+import { ScenarioSchema } from '../../scenarios/schema.js';
+import { plannedEndMs } from '../planned-end.js';
+import { runSimulation } from '../run-simulation.js';
+import { ExitCode, RunError, UsageError } from './exit-codes.js';
+import { MAIN_HELP, RUN_HELP, SCHEMA_HELP, VALIDATE_HELP } from './help.js';
+import { ProgressBar } from './progress-bar.js';
+
+const HELP: Record<string, string> = { run: RUN_HELP, validate: VALIDATE_HELP, schema: SCHEMA_HELP };
+
+/** Runs the CLI with `argv` (without node and the script) and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    return dispatchCommand(argv);
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function dispatchCommand(argv: string[]): number {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help') return print(MAIN_HELP);
+  if (command === '--version' || command === '-v') return print(VERSION);
+  if (command === 'help') return print(HELP[rest[0]] ?? MAIN_HELP);
+  if (rest.includes('-h') || rest.includes('--help')) return print(HELP[command] ?? MAIN_HELP);
+  switch (command) {
+    case 'run':
+      return runCommand(rest);
+    case 'validate':
+      return validateCommand(rest);
+    case 'schema':
+      return print(JSON.stringify(z.toJSONSchema(ScenarioSchema, { io: 'input' }), null, 2));
+    default:
+      throw new UsageError(`unknown command '${command}'${suggestCommand(command)}. Run 'faultline --help'.`);
+  }
+}
+
+function runCommand(args: string[]): number {
+  const { values, positionals } = parse(args, {
+    mode: { type: 'string', default: 'sim' },
+    seed: { type: 'string' },
+    out: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    quiet: { type: 'boolean', default: false },
+  });
+  if (positionals.length !== 1) throw new UsageError(`'run' takes one scenario file, got ${positionals.length}. Run 'faultline help run'.`);
+  if (values.mode === 'live') throw new UsageError(`--mode live is not available in this version; use --mode sim (the default).`);
+  if (values.mode !== 'sim') throw new UsageError(`--mode must be 'sim' or 'live', got '${values.mode}'.`);
+  const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
+
+  const loaded = loadScenarioFile(positionals[0]);
+  const tty = process.stderr.isTTY && !values.json && !values.quiet;
+  const bar = tty ? new ProgressBar(process.stderr, plannedEndMs(loaded.scenario)) : undefined;
+  const report = runSimulation(loaded.scenario, { file: loaded.file, sha256: loaded.sha256 }, { seed, progress: bar, wallClock: Date.now });
+  bar?.clear();
+
+  if (values.out) writeOutputs(values.out, report);
+  if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else if (!values.quiet) process.stdout.write(`${renderSummary(report, { color: shouldUseColor(process.stdout, process.env) })}\n`);
+  return report.ok ? ExitCode.Ok : ExitCode.ThresholdFailed;
+}
+
+function validateCommand(args: string[]): number {
+  const { positionals } = parse(args, {});
+  if (positionals.length === 0) throw new UsageError(`'validate' takes one or more scenario files. Run 'faultline help validate'.`);
+  let code: number = ExitCode.Ok;
+  for (const file of positionals) {
+    try {
+      const { scenario } = loadScenarioFile(file);
+      process.stdout.write(`✓ ${file}: ${scenario.name}\n`);
+    } catch (error) {
+      code = reportError(error);
+    }
+  }
+  return code;
+}
+
+function writeOutputs(dir: string, report: Parameters<typeof writeRunOutputs>[1]): void {
+  try {
+    writeRunOutputs(dir, report, renderSummary(report, { color: false }));
+  } catch (error) {
+    throw new RunError(`cannot write the outputs to '${dir}': ${(error as Error).message}`);
+  }
+}
+
+function parse(args: string[], options: NonNullable<Parameters<typeof parseArgs>[0]>['options']) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}. Run 'faultline --help'.`);
+  }
+}
+
+function parseSeed(text: string): number {
+  const seed = Number(text);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number ≥ 0, got '${text}'.`);
+  return seed;
+}
+
+function reportError(error: unknown): number {
+  if (isScenarioError(error)) {
+    process.stderr.write(`${error.message}\n`);
+    return ExitCode.BadInput;
+  }
+  if (error instanceof ThresholdTargetError) {
+    process.stderr.write(`faultline: ${error.message}\n`);
+    return ExitCode.BadInput;
+  }
+  if (error instanceof UsageError) {
+    process.stderr.write(`faultline: ${error.message}\n`);
+    return ExitCode.BadInput;
+  }
+  if (error instanceof RunError) {
+    process.stderr.write(`faultline: ${error.message}\n`);
+    return ExitCode.RunFailed;
+  }
+  process.stderr.write(`faultline: internal error, the run could not be carried out:\n${(error as Error)?.stack ?? String(error)}\n`);
+  return ExitCode.RunFailed;
+}
+
+function print(text: string): number {
+  process.stdout.write(`${text}\n`);
+  return ExitCode.Ok;
+}
+
+function suggestCommand(command: string): string {
+  const known = ['run', 'validate', 'schema', 'help'];
+  const near = known.find((k) => k.startsWith(command.slice(0, 2)));
+  return near ? ` (did you mean '${near}'?)` : '';
+}
+
+const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;

@@ -1,0 +1,91 @@
+import type { Outcome } from '../proxy-core/failure-cause.js';
+import type { Rng } from '../proxy-core/rng.js';
+import { CallMetrics } from '../reports/call-metrics.js';
+import type { LoadStats } from '../reports/report.js';
+import type { Load } from '../scenarios/schema.js';
+import type { Edge } from './edge.js';
+import { type CallOrigin, SimCall } from './sim-call.js';
+import type { World } from './world.js';
+
+/** Traffic entering the mesh, counted as a whole and per request class (k6's `http_req_*`). */
+export class EntryMetrics {
+  readonly all: CallMetrics;
+  readonly classes = new Map<string, CallMetrics>();
+  constructor(readonly resolutionMs: number) {
+    this.all = new CallMetrics(resolutionMs);
+  }
+  /** The metrics of class `name`, created on first use. */
+  classMetrics(name: string): CallMetrics {
+    let m = this.classes.get(name);
+    if (!m) this.classes.set(name, (m = new CallMetrics(this.resolutionMs)));
+    return m;
+  }
+}
+
+/**
+ * What every load executor shares: sending a request of a weighted-random class to the
+ * target, and counting its outcome at the entry. Executors decide when to send.
+ */
+export abstract class LoadRunner implements CallOrigin {
+  requests = 0;
+  dropped = 0;
+  inFlight = 0;
+  protected readonly edge: Edge;
+  protected readonly rng: Rng;
+  private readonly cumulativeWeights: number[];
+  private readonly classMetrics: CallMetrics[];
+
+  constructor(
+    readonly name: string,
+    readonly spec: Load,
+    protected readonly world: World,
+    private readonly entry: EntryMetrics,
+  ) {
+    this.edge = world.edge(name, spec.target);
+    this.rng = world.rng.fork(`load/${name}`);
+    let total = 0;
+    this.cumulativeWeights = spec.classes.map((c) => (total += c.weight));
+    this.classMetrics = spec.classes.map((c) => entry.classMetrics(c.name));
+  }
+
+  /** Schedules the executor's first sends. */
+  abstract start(): void;
+
+  /** Sends one request now; its latency counts from `intendedAt` (open-loop load: the scheduled time). */
+  protected send(intendedAt: number): void {
+    const classIndex = this.pickClass();
+    const headers = classIndex >= 0 ? this.spec.classes[classIndex].headers : NO_HEADERS;
+    this.requests++;
+    this.inFlight++;
+    this.world.dispatch(new SimCall(this.world.callId(), this.edge, headers, classIndex, intendedAt, this, -1, null, false));
+  }
+
+  onCallDone(call: SimCall, _status: number, outcome: Outcome): void {
+    this.inFlight--;
+    const now = this.world.clock.now();
+    const latency = now - call.startedAt;
+    this.entry.all.record(now, latency, outcome);
+    if (call.classIndex >= 0) this.classMetrics[call.classIndex].record(now, latency, outcome);
+    this.afterCall();
+  }
+
+  /** Called after each outcome: closed-loop executors start the next iteration here. */
+  protected afterCall(): void {}
+
+  /** The report's view of this load. */
+  stats(): LoadStats {
+    return { executor: this.spec.executor, target: this.spec.target, requests: this.requests, dropped: this.dropped, interrupted: this.inFlight };
+  }
+
+  private pickClass(): number {
+    const weights = this.cumulativeWeights;
+    if (weights.length === 0) return -1;
+    if (weights.length === 1) return 0;
+    const x = this.rng.next() * weights[weights.length - 1];
+    let i = 0;
+    while (weights[i] <= x) i++;
+    return i;
+  }
+}
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});

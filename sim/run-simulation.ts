@@ -1,0 +1,130 @@
+import type { Progress } from './virtual-clock.js';
+import type { CallMetrics } from '../reports/call-metrics.js';
+import type { MetricSource, StatsView } from '../reports/metric-source.js';
+import { REPORT_SCHEMA, type RunReport, type ServiceStats } from '../reports/report.js';
+import { evaluateThresholds } from '../reports/thresholds.js';
+import { round3 } from '../reports/time-series.js';
+import type { Scenario } from '../scenarios/schema.js';
+import { EntryMetrics, type LoadRunner } from './load-runner.js';
+import { createLoad } from './loads.js';
+import { plannedEndMs } from './planned-end.js';
+import type { ServiceModel } from './service-model.js';
+import { World } from './world.js';
+
+/** Where a scenario came from, for the report. */
+export interface ScenarioSource {
+  file: string;
+  sha256: string;
+}
+
+/** Options of one simulated run. */
+export interface SimulationOptions {
+  /** Overrides the scenario's seed. */
+  seed?: number;
+  /** Called every so many events, e.g. to draw a progress bar. */
+  progress?: Progress;
+  /** Wall-clock milliseconds, for `engine.wall_ms` only (the simulation never reads it). */
+  wallClock?: () => number;
+}
+
+/**
+ * Runs a scenario in virtual time and returns its report, a pure function of (scenario,
+ * seed) but for `engine.wall_ms`. The run lasts until every load has stopped starting
+ * requests and the requests in flight have finished, or until the longest `gracefulStop`
+ * after the load has passed.
+ */
+export function runSimulation(scenario: Scenario, source: ScenarioSource, options: SimulationOptions = {}): RunReport {
+  const wall = options.wallClock ?? (() => 0);
+  const startedWall = wall();
+  const seed = options.seed ?? scenario.seed;
+  const world = new World(scenario, seed);
+  const entry = new EntryMetrics(world.resolutionMs);
+  const loads = Object.entries(scenario.load).map(([name, spec]) => createLoad(name, spec, world, entry));
+  for (const load of loads) load.start();
+
+  const loadEnd = plannedEndMs(scenario);
+  const hardEnd = loadEnd + Math.max(0, ...Object.values(scenario.load).map((l) => l.gracefulStop));
+  world.clock.runUntil(loadEnd, options.progress);
+  drain(world, hardEnd, options.progress);
+  const endMs = world.clock.now();
+
+  const report: RunReport = {
+    schema: REPORT_SCHEMA,
+    scenario: { name: scenario.name, description: scenario.description, file: source.file, sha256: source.sha256 },
+    mode: 'sim',
+    seed,
+    engine: { events: world.clock.queue.fired, simulated_ms: round3(endMs), wall_ms: 0 },
+    entry: entry.all.toStats(endMs),
+    load: Object.fromEntries(loads.map((l) => [l.name, l.stats()])),
+    services: Object.fromEntries([...world.services.values()].map((s) => [s.name, serviceStats(s, endMs)])),
+    edges: Object.fromEntries([...world.edges.values()].map((e) => [e.name, e.metrics.toStats(endMs)])),
+    thresholds: [],
+    ok: true,
+  };
+  report.thresholds = evaluateThresholds(scenario.thresholds, metricSource(world, entry, loads, endMs));
+  report.ok = report.thresholds.every((t) => t.ok);
+  report.engine.wall_ms = Math.round(wall() - startedWall);
+  return report;
+}
+
+/** After the load: run until nothing is in flight, or the graceful stop runs out. */
+function drain(world: World, hardEnd: number, progress: Progress | undefined): void {
+  const queue = world.clock.queue;
+  let countdown = progress ? progress.everyEvents : Infinity;
+  while (world.inFlight > 0 && queue.size > 0 && queue.nextTime() <= hardEnd) {
+    queue.fireNext();
+    if (--countdown === 0) {
+      progress!.report(queue.now, queue.fired);
+      countdown = progress!.everyEvents;
+    }
+  }
+  if (world.inFlight > 0) queue.now = Math.max(queue.now, hardEnd);
+}
+
+function serviceStats(service: ServiceModel, endMs: number): ServiceStats {
+  let busy = 0;
+  let inSystem = 0;
+  let completed = 0;
+  let sojourn = 0;
+  for (const i of service.instances) {
+    i.account();
+    busy += i.busyArea;
+    inSystem += i.inSystemArea;
+    completed += i.completed;
+    sojourn += i.sojournSum;
+  }
+  const span = endMs > 0 ? endMs : 1;
+  return {
+    ...service.metrics.toStats(endMs),
+    instances: service.instances.length,
+    utilization: round6(busy / (span * service.instances.length * service.concurrency)),
+    mean_in_system: round6(inSystem / span),
+    mean_sojourn_ms: round3(completed ? sojourn / completed : 0),
+    throughput_per_s: round6((completed / span) * 1000),
+  };
+}
+
+function metricSource(world: World, entry: EntryMetrics, loads: readonly LoadRunner[], endMs: number): MetricSource {
+  const view = (m: CallMetrics | undefined): StatsView | undefined =>
+    m && { requests: m.requests, ok: m.ok, errors: m.errors, latency: m.latency };
+  return {
+    stats: (s) =>
+      s.service !== undefined
+        ? view(world.services.get(s.service)?.metrics)
+        : s.edge !== undefined
+          ? view(world.edges.get(s.edge)?.metrics)
+          : s.class !== undefined
+            ? view(entry.classes.get(s.class))
+            : view(entry.all),
+    utilization: (name) => {
+      const service = world.services.get(name);
+      return service && serviceStats(service, endMs).utilization;
+    },
+    dropped: () => loads.reduce((n, l) => n + l.dropped, 0),
+    durationMs: () => endMs,
+  };
+}
+
+function round6(x: number): number {
+  return Number(x.toPrecision(6));
+}

@@ -1,0 +1,112 @@
+import type { Outcome } from '../proxy-core/failure-cause.js';
+import type { Rng } from '../proxy-core/rng.js';
+import { CallMetrics } from '../reports/call-metrics.js';
+import type { Service } from '../scenarios/schema.js';
+import { type Attempt, AttemptState } from './attempt.js';
+import { makeSampler } from './distributions.js';
+import type { Edge } from './edge.js';
+import { Instance, type InstanceHost } from './instance.js';
+import type { SimCall } from './sim-call.js';
+import type { World } from './world.js';
+
+/** One step of a request's work: the calls it makes at once (one, or a parallel fan-out). */
+interface Step {
+  readonly calls: readonly { readonly edge: Edge; readonly optional: boolean }[];
+}
+
+/**
+ * A service as the simulator runs it. A request takes a worker at an instance (or queues),
+ * does its own work, then makes its calls step by step, holding the worker throughout;
+ * a parallel step waits for all its calls and fails as soon as a required one fails. A
+ * failed required call fails the request with 500; its own error rate answers 500 after
+ * its own work.
+ */
+export class ServiceModel implements InstanceHost {
+  readonly instances: Instance[];
+  /** Every call to this service, as its callers saw it. */
+  readonly metrics: CallMetrics;
+  readonly concurrency: number;
+  readonly queueLimit: number;
+  private steps: Step[] = [];
+  private readonly work: () => number;
+  private readonly errorRng: Rng;
+  private next = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly spec: Service,
+    zoneIndexes: readonly number[],
+    private readonly world: World,
+    rng: Rng,
+  ) {
+    this.concurrency = spec.concurrency;
+    this.queueLimit = spec.queue;
+    this.metrics = new CallMetrics(world.resolutionMs);
+    this.work = makeSampler(spec.latency, rng.fork('latency'));
+    this.errorRng = rng.fork('errors');
+    this.instances = Array.from(
+      { length: spec.replicas },
+      (_, i) => new Instance(name, i, zoneIndexes[i % zoneIndexes.length], this),
+    );
+  }
+
+  /** Resolves the calls into edges, once every service exists. */
+  connect(edgeTo: (callee: string) => Edge): void {
+    this.steps = this.spec.calls.map((step) => ({
+      calls: ('parallel' in step ? step.parallel : [step]).map((c) => ({ edge: edgeTo(c.to), optional: c.optional })),
+    }));
+  }
+
+  /** Round robin over all instances, healthy or not: no health checking without the mesh's policies. */
+  pick(): Instance {
+    const instance = this.instances[this.next];
+    this.next = this.next + 1 === this.instances.length ? 0 : this.next + 1;
+    return instance;
+  }
+
+  now(): number {
+    return this.world.clock.now();
+  }
+
+  begin(attempt: Attempt): void {
+    const ms = this.work() * attempt.instance.slowdown;
+    if (ms > 0) this.world.clock.schedule(ms, this.workDone, attempt);
+    else this.workDone(attempt);
+  }
+
+  reject(attempt: Attempt, reason: 'overflow' | 'reset'): void {
+    if (reason === 'overflow') this.world.respond(attempt, 503, 'overflow');
+    else this.world.respond(attempt, 0, 'reset');
+  }
+
+  callDone(attempt: Attempt, call: SimCall, _status: number, outcome: Outcome): void {
+    if (attempt.state !== AttemptState.Calling) return; // answered already: failed fast or reset
+    if (outcome !== 'ok' && !call.optional) return this.finish(attempt, 500, '5xx');
+    if (--attempt.pending === 0) {
+      attempt.step++;
+      this.runStep(attempt);
+    }
+  }
+
+  private readonly workDone = (attempt: Attempt): void => {
+    if (attempt.state !== AttemptState.Working) return; // reset by a crash meanwhile
+    if (this.spec.errorRate > 0 && this.errorRng.next() < this.spec.errorRate) return this.finish(attempt, 500, '5xx');
+    attempt.step = 0;
+    this.runStep(attempt);
+  };
+
+  private runStep(attempt: Attempt): void {
+    if (attempt.step === this.steps.length) return this.finish(attempt, 200, 'ok');
+    const calls = this.steps[attempt.step].calls;
+    attempt.state = AttemptState.Calling;
+    attempt.pending = calls.length;
+    for (let i = 0; i < calls.length && attempt.state === AttemptState.Calling; i++) {
+      this.world.call(calls[i].edge, attempt, calls[i].optional);
+    }
+  }
+
+  private finish(attempt: Attempt, status: number, outcome: Outcome): void {
+    attempt.instance.release(attempt);
+    this.world.respond(attempt, status, outcome);
+  }
+}

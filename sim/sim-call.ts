@@ -1,0 +1,35 @@
+import type { CallRequest } from '../proxy-core/dispatch.js';
+import type { Outcome } from '../proxy-core/failure-cause.js';
+import type { Edge } from './edge.js';
+
+/** Whoever made a call and wants its outcome: a request being served, or a load generator. */
+export interface CallOrigin {
+  /** The call's single outcome, after the edge has counted it. */
+  onCallDone(call: SimCall, status: number, outcome: Outcome): void;
+}
+
+/** A call in the simulator: the core's {@link CallRequest} plus where it goes and who waits for it. */
+export class SimCall implements CallRequest {
+  constructor(
+    readonly id: number,
+    readonly edge: Edge,
+    readonly headers: Readonly<Record<string, string>>,
+    /** Index of the load's request class, propagated to downstream calls; -1 for none. */
+    readonly classIndex: number,
+    readonly startedAt: number,
+    readonly origin: CallOrigin,
+    /** Zone index of the calling instance; -1 for load from outside the mesh. */
+    readonly callerZone: number,
+    /** The calling instance, or null for load from outside the mesh. */
+    readonly callerInstance: { readonly service: string; readonly index: number } | null,
+    /** A failed optional call does not fail the request that made it. */
+    readonly optional: boolean,
+  ) {}
+
+  get caller(): string {
+    return this.edge.from;
+  }
+  get callee(): string {
+    return this.edge.to;
+  }
+}

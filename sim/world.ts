@@ -1,0 +1,143 @@
+import type { CallHandler, CallRequest } from '../proxy-core/dispatch.js';
+import type { Outcome } from '../proxy-core/failure-cause.js';
+import type { Scenario } from '../scenarios/schema.js';
+import { Attempt } from './attempt.js';
+import { Edge } from './edge.js';
+import { FaultModel, Verdict, type MessageEnds } from './fault-model.js';
+import { resolveEdgePolicy } from './mesh-policy.js';
+import { NetworkModel } from './network-model.js';
+import { SeededRng } from './seeded-rng.js';
+import { ServiceModel } from './service-model.js';
+import { SimCall } from './sim-call.js';
+import { VirtualClock } from './virtual-clock.js';
+
+/**
+ * The simulated mesh: one world owns the clock, the random streams, the topology and the
+ * traffic in flight (as turmoil's `World` does). Models call into it to send requests and
+ * answers across the network, through the fault rules.
+ */
+export class World {
+  readonly clock = new VirtualClock();
+  readonly rng: SeededRng;
+  readonly zones: readonly string[];
+  readonly network: NetworkModel;
+  readonly faults: FaultModel;
+  readonly services = new Map<string, ServiceModel>();
+  readonly edges = new Map<string, Edge>();
+  readonly resolutionMs: number;
+  /** Calls dispatched and not yet settled, over the whole mesh. */
+  inFlight = 0;
+  private nextId = 1;
+  private readonly ends: MessageEnds = { fromService: null, fromIndex: -1, fromZone: -1, to: null! };
+
+  constructor(readonly scenario: Scenario, seed: number) {
+    this.rng = new SeededRng(seed);
+    this.zones = scenario.zones;
+    this.resolutionMs = scenario.report.resolution;
+    this.network = new NetworkModel(scenario.network, this.zones, this.rng.fork('network'));
+    for (const [name, spec] of Object.entries(scenario.services)) {
+      const zones = (spec.zones ?? [this.zones[0]]).map((z) => this.zones.indexOf(z));
+      this.services.set(name, new ServiceModel(name, spec, zones, this, this.rng.fork(`service/${name}`)));
+    }
+    for (const service of this.services.values()) service.connect((callee) => this.edge(service.name, callee));
+    const all = [...this.services.values()].flatMap((s) => s.instances);
+    this.faults = new FaultModel(this.clock, this.zones, (name) => this.services.get(name)!.instances, all);
+    this.faults.schedule(scenario.faults, this.rng.fork('faults'));
+  }
+
+  /** The edge `from` → `to`, created on first use with its resolved mesh policy. */
+  edge(from: string, to: string): Edge {
+    const key = `${from}->${to}`;
+    let edge = this.edges.get(key);
+    if (!edge) {
+      const policy = resolveEdgePolicy(this.scenario.mesh.policies, from, to);
+      edge = new Edge(from, to, this.services.get(to)!, policy, this);
+      this.edges.set(key, edge);
+    }
+    return edge;
+  }
+
+  /** A new id for a call. */
+  callId(): number {
+    return this.nextId++;
+  }
+
+  /** A service's request makes a downstream call on `edge`. */
+  call(edge: Edge, parent: Attempt, optional: boolean): void {
+    const p = parent.call;
+    const inst = parent.instance;
+    const call = new SimCall(this.nextId++, edge, p.headers, p.classIndex, this.clock.now(), parent, inst.zone, inst, optional);
+    this.dispatch(call);
+  }
+
+  /** Sends a call through its edge's chain; its outcome is counted, then handed to its origin. */
+  dispatch(call: SimCall): void {
+    this.inFlight++;
+    call.edge.dispatch(call, this.outcomes);
+  }
+
+  /** The terminal dispatch of every edge: pick an instance, apply the fault rules, cross the network. */
+  send(edge: Edge, call: SimCall, handler: CallHandler): void {
+    edge.countAttempt();
+    const instance = edge.callee.pick();
+    const attempt = new Attempt(call, handler, instance);
+    let delay = this.network.delay(call.callerZone, instance.zone);
+    if (this.faults.anyRule) {
+      const verdict = this.faults.checkRequest(this.endsOf(call, instance));
+      if (verdict === Verdict.Drop) return;
+      if (verdict === Verdict.Abort) return this.answer(attempt, delay + this.faults.addedDelay, this.faults.abortStatus);
+      delay += this.faults.addedDelay;
+    }
+    if (delay > 0) this.clock.schedule(delay, this.arrive, attempt);
+    else this.arrive(attempt);
+  }
+
+  /** An instance answers `attempt` (status 0: the connection was reset). The answer crosses the network back. */
+  respond(attempt: Attempt, status: number, outcome: Outcome): void {
+    attempt.status = status;
+    attempt.outcome = outcome;
+    const call = attempt.call;
+    if (this.faults.anyRule && this.faults.dropsResponse(this.endsOf(call, attempt.instance))) return;
+    const delay = this.network.delay(attempt.instance.zone, call.callerZone);
+    if (delay > 0) this.clock.schedule(delay, deliver, attempt);
+    else deliver(attempt);
+  }
+
+  private answer(attempt: Attempt, delay: number, status: number): void {
+    attempt.status = status;
+    attempt.outcome = status < 500 ? (status === 429 ? 'rate-limited' : '4xx') : '5xx';
+    if (delay > 0) this.clock.schedule(delay, deliver, attempt);
+    else deliver(attempt);
+  }
+
+  private readonly arrive = (attempt: Attempt): void => {
+    if (attempt.instance.down) return this.respond(attempt, 0, 'connect-failure');
+    attempt.instance.accept(attempt);
+  };
+
+  private endsOf(call: SimCall, to: MessageEnds['to']): MessageEnds {
+    const ends = this.ends;
+    ends.fromService = call.callerInstance ? call.callerInstance.service : null;
+    ends.fromIndex = call.callerInstance ? call.callerInstance.index : -1;
+    ends.fromZone = call.callerZone;
+    ends.to = to;
+    return ends;
+  }
+
+  /** The one handler of every call: count the outcome on its edge, then tell whoever made the call. */
+  private readonly outcomes: CallHandler = {
+    onResponse: (req: CallRequest, status: number, outcome: Outcome) => this.settle(req as SimCall, status, outcome),
+    onError: (req: CallRequest, outcome: Outcome) => this.settle(req as SimCall, 0, outcome),
+  };
+
+  private settle(call: SimCall, status: number, outcome: Outcome): void {
+    this.inFlight--;
+    call.edge.record(call, this.clock.now(), outcome);
+    call.origin.onCallDone(call, status, outcome);
+  }
+}
+
+function deliver(attempt: Attempt): void {
+  if (attempt.status === 0) attempt.handler.onError(attempt.call, attempt.outcome as Exclude<Outcome, 'ok'>);
+  else attempt.handler.onResponse(attempt.call, attempt.status, attempt.outcome);
+}
