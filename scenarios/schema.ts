@@ -42,6 +42,7 @@ export const Distribution = z.union([
     }),
   ]),
 ]);
+/** A parsed distribution (durations in ms); a bare duration becomes a constant. */
 export type Distribution = z.output<typeof Distribution>;
 
 /** One downstream call of a request. */
@@ -49,10 +50,12 @@ export const Call = z.strictObject({
   to: Name.meta({ description: 'The called service.' }),
   optional: z.boolean().default(false).meta({ description: 'A failed optional call does not fail the request.' }),
 });
+/** A parsed call. */
 export type Call = z.output<typeof Call>;
 
 /** A step of a request's work: one call, or calls made in parallel (fan-out, joined). */
 export const CallStep = z.union([Call, z.strictObject({ parallel: z.array(Call).min(1) })]);
+/** A parsed call step. */
 export type CallStep = z.output<typeof CallStep>;
 
 /** A service: replicas over zones, workers and a bounded queue per instance, its own work, its calls. */
@@ -65,6 +68,7 @@ export const Service = z.strictObject({
   errorRate: Probability.default(0).meta({ description: 'Fraction of requests answered 500 after own work.' }),
   calls: z.array(CallStep).default([]),
 });
+/** A parsed service, defaults filled. */
 export type Service = z.output<typeof Service>;
 
 /** Network latency, one way, per zone pair. */
@@ -76,6 +80,7 @@ export const Network = z.strictObject({
     .default([])
     .meta({ description: 'Latency between two particular zones (both directions).' }),
 });
+/** Parsed network latency. */
 export type Network = z.output<typeof Network>;
 
 /** Policies for calls from `from` to `to` (`*` matches any). More specific rules override less specific ones, field by field. */
@@ -84,8 +89,10 @@ export const MeshPolicy = z.strictObject({
   to: z.string().default('*'),
   timeout: Duration.optional().meta({ description: 'Per-call timeout; 0s disables (Envoy route timeout, default 15s).' }),
 });
+/** A parsed mesh policy. */
 export type MeshPolicy = z.output<typeof MeshPolicy>;
 
+/** The mesh: policies for calls, each from a caller to a callee. */
 export const Mesh = z.strictObject({
   policies: z.array(MeshPolicy).default([]),
 });
@@ -132,6 +139,7 @@ export const Load = z.discriminatedUnion('executor', [
     ...LoadCommon,
   }),
 ]);
+/** A parsed load (durations in ms, rates per ms). */
 export type Load = z.output<typeof Load>;
 
 const FaultTarget = {
@@ -157,6 +165,7 @@ export const Fault = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('slowdown'), factor: z.number().gt(0), ...FaultWhen, ...FaultTarget }),
   z.strictObject({ kind: z.literal('blackhole'), ...FaultWhen, ...FaultTarget }),
 ]);
+/** A parsed fault (times in ms). */
 export type Fault = z.output<typeof Fault>;
 
 /** The whole scenario file. */
@@ -172,7 +181,9 @@ export const ScenarioSchema = z.strictObject({
   load: z.record(Name, Load),
   faults: z.array(Fault).default([]),
   thresholds: z.record(z.string(), z.array(z.string()).min(1)).default({}),
-  report: z.strictObject({ resolution: Duration.default(1000) }).default({ resolution: 1000 }),
+  report: z
+    .strictObject({ resolution: Duration.refine((ms) => ms > 0, 'expected a duration above 0, like 1s').default(1000) })
+    .default({ resolution: 1000 }),
 });
 
 /** A parsed, validated and normalised scenario (durations in ms, rates per ms). */

@@ -1,0 +1,24 @@
+/** Mesh policies apply to callers and callees that exist. */
+import type { IssueDraft } from '../issue-draft.js';
+import type { Scenario } from '../schema.js';
+import { referenceIssue } from './reference-issue.js';
+
+/**
+ * An issue for each policy whose `from` is not `*`, a service or a load (loads are callers
+ * too), or whose `to` is not `*` or a service (only services are called).
+ */
+export function checkMesh(scenario: Scenario): IssueDraft[] {
+  const services = Object.keys(scenario.services);
+  const callers = [...services, ...Object.keys(scenario.load)];
+  return scenario.mesh.policies.flatMap((policy, i) => {
+    const path = ['mesh', 'policies', i];
+    return [
+      ...(isWildcardOr(policy.from, callers) ? [] : [referenceIssue([...path, 'from'], 'unknown caller (a service or a load)', policy.from, ['*', ...callers])]),
+      ...(isWildcardOr(policy.to, services) ? [] : [referenceIssue([...path, 'to'], 'unknown service', policy.to, ['*', ...services])]),
+    ];
+  });
+}
+
+function isWildcardOr(name: string, known: readonly string[]): boolean {
+  return name === '*' || known.includes(name);
+}

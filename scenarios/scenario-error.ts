@@ -1,0 +1,73 @@
+/**
+ * The error every scenario failure is reported with: a stable `code` per failure kind and
+ * the list of located issues. Bad input: the CLI exits with code 2.
+ */
+import { formatIssues } from './format-issue.js';
+
+/** A failure kind, stable across releases. */
+export type ScenarioErrorCode =
+  /** The file is not well-formed YAML or JSON. */
+  | 'FL_SCENARIO_SYNTAX'
+  /** A value has the wrong type, or a value that is not allowed. */
+  | 'FL_SCENARIO_SCHEMA'
+  /** A key the format does not have. */
+  | 'FL_SCENARIO_UNKNOWN_KEY'
+  /** A name that refers to nothing, e.g. a call to a service that does not exist. */
+  | 'FL_SCENARIO_REFERENCE'
+  /** The file could not be read. */
+  | 'FL_SCENARIO_IO';
+
+/** One problem, located in the file. */
+export interface ScenarioIssue {
+  code: ScenarioErrorCode;
+  file: string;
+  /** 1-based line of the offending node (for an unknown key, of the key itself). */
+  line: number;
+  /** 1-based column, in UTF-16 code units. */
+  column: number;
+  /** Key path from the top of the document, e.g. `['services', 'checkout', 'calls', 0, 'to']`. */
+  path: (string | number)[];
+  message: string;
+  expected?: string;
+  found?: string;
+  /** The nearest valid name, when the problem looks like a typo. */
+  suggestion?: string;
+}
+
+/** When one error holds issues of several kinds, its `code` is the first of these present. */
+const PRECEDENCE: readonly ScenarioErrorCode[] = [
+  'FL_SCENARIO_IO',
+  'FL_SCENARIO_SYNTAX',
+  'FL_SCENARIO_SCHEMA',
+  'FL_SCENARIO_UNKNOWN_KEY',
+  'FL_SCENARIO_REFERENCE',
+];
+
+/**
+ * A scenario file that cannot be read, parsed or validated. `message` lists every issue as
+ * `file:line:column: path: message (expected X, found Y) — did you mean "…"?` with a code
+ * frame under it; `issues` holds them as data, sorted by position.
+ */
+export class ScenarioError extends Error {
+  override readonly name = 'ScenarioError';
+  /** Brand for {@link isScenarioError}, which also works across copies of this module. */
+  readonly isScenarioError = true;
+  readonly code: ScenarioErrorCode;
+  readonly issues: readonly ScenarioIssue[];
+
+  /**
+   * @param issues - at least one issue
+   * @param source - the file's text, for code frames
+   */
+  constructor(issues: ScenarioIssue[], source?: string) {
+    const sorted = [...issues].sort((a, b) => a.line - b.line || a.column - b.column);
+    super(formatIssues(sorted, source));
+    this.issues = sorted;
+    this.code = PRECEDENCE.find((code) => sorted.some((issue) => issue.code === code)) ?? 'FL_SCENARIO_SCHEMA';
+  }
+}
+
+/** True for a {@link ScenarioError}. */
+export function isScenarioError(error: unknown): error is ScenarioError {
+  return error instanceof Error && (error as Partial<ScenarioError>).isScenarioError === true;
+}
