@@ -43,13 +43,20 @@ function dispatchCommand(argv: string[]): number {
 }
 
 function runCommand(args: string[]): number {
-  const { values, positionals } = parse(args, {
-    mode: { type: 'string', default: 'sim' },
-    seed: { type: 'string' },
-    out: { type: 'string' },
-    json: { type: 'boolean', default: false },
-    quiet: { type: 'boolean', default: false },
-  });
+  const { values, positionals } = asUsage(() =>
+    parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        mode: { type: 'string', default: 'sim' },
+        seed: { type: 'string' },
+        out: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+      },
+    }),
+  );
   if (positionals.length !== 1) throw new UsageError(`'run' takes one scenario file, got ${positionals.length}. Run 'faultline help run'.`);
   if (values.mode === 'live') throw new UsageError(`--mode live is not available in this version; use --mode sim (the default).`);
   if (values.mode !== 'sim') throw new UsageError(`--mode must be 'sim' or 'live', got '${values.mode}'.`);
@@ -68,7 +75,7 @@ function runCommand(args: string[]): number {
 }
 
 function validateCommand(args: string[]): number {
-  const { positionals } = parse(args, {});
+  const { positionals } = asUsage(() => parseArgs({ args, allowPositionals: true, strict: true, options: {} }));
   if (positionals.length === 0) throw new UsageError(`'validate' takes one or more scenario files. Run 'faultline help validate'.`);
   let code: number = ExitCode.Ok;
   for (const file of positionals) {
@@ -90,9 +97,10 @@ function writeOutputs(dir: string, report: Parameters<typeof writeRunOutputs>[1]
   }
 }
 
-function parse(args: string[], options: NonNullable<Parameters<typeof parseArgs>[0]>['options']) {
+/** Runs a command-line parse, turning its complaint into a usage error (exit code 2). */
+function asUsage<T>(parse: () => T): T {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parse();
   } catch (error) {
     throw new UsageError(`${(error as Error).message}. Run 'faultline --help'.`);
   }

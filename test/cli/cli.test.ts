@@ -7,7 +7,10 @@ import { describe, expect, it } from 'vitest';
 const BIN = join(import.meta.dirname, '../../sim/cli/faultline.js');
 
 function faultline(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env } });
+  const base = { ...process.env };
+  delete base.FORCE_COLOR;
+  delete base.NO_COLOR;
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...base, ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -35,6 +38,11 @@ describe('faultline CLI', () => {
     expect(r.stdout).toContain('api');
     expect(r.stdout).toContain('✓');
     expect(r.stdout).not.toMatch(/\x1b\[/); // not a TTY: no colour
+  });
+
+  it('colours only when asked, and NO_COLOR wins', () => {
+    expect(faultline(['run', tempScenario(PASSING)], { FORCE_COLOR: '1' }).stdout).toMatch(/\x1b\[/);
+    expect(faultline(['run', tempScenario(PASSING)], { FORCE_COLOR: '1', NO_COLOR: '1' }).stdout).not.toMatch(/\x1b\[/);
   });
 
   it('exits 1 when a threshold fails', () => {

@@ -68,7 +68,7 @@ describe('service model', () => {
       load: { l: steady('100/s', '1s') },
     });
     expect(failing.entry.errors['5xx']).toBe(100);
-    expect(failing.edges['api->never']).toBeUndefined(); // a sequence stops at the failed call
+    expect(failing.edges['api->never'].requests).toBe(0); // a sequence stops at the failed call
   });
 
   it('draws its own errors at the configured rate', () => {

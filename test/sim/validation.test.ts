@@ -2,8 +2,8 @@
  * The simulator against queueing theory (scenarios/validation/, shared/reference/queueing-oracles.md).
  * Each model runs with R independent seeds; the test asserts that the closed form lies in
  * the 99% confidence interval of the mean across seeds, mean ± t(R−1, 0.995)·s/√R, and that
- * the interval is narrow enough (half-width under 5% of the closed form) for that to mean
- * something. The tolerance comes from the spread of the runs, not from a chosen margin.
+ * the interval is narrow enough (half-width under 5% of the closed form, 10% for a p99) for
+ * that to mean something. The tolerance comes from the spread of the runs, not from a chosen margin.
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../scenarios/parse-scenario.js';
@@ -19,12 +19,12 @@ function replications(file: string): RunReport[] {
   return SEEDS.map((seed) => runSimulation(scenario, { file, sha256: '' }, { seed }));
 }
 
-function expectWithinCi(samples: number[], theory: number): void {
+function expectWithinCi(samples: number[], theory: number, precision = 0.05): void {
   const n = samples.length;
   const mean = samples.reduce((a, b) => a + b, 0) / n;
   const sd = Math.sqrt(samples.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1));
   const half = (T_5_995 * sd) / Math.sqrt(n);
-  expect(half, `CI half-width ${half} too wide to validate ${theory}`).toBeLessThan(0.05 * theory);
+  expect(half, `CI half-width ${half} too wide to validate ${theory}`).toBeLessThan(precision * theory);
   expect(Math.abs(mean - theory), `mean ${mean} ± ${half} vs theory ${theory}`).toBeLessThanOrEqual(half);
 }
 
@@ -46,7 +46,8 @@ describe('validation against closed forms', () => {
     expectWithinCi(runs.map((r) => r.entry.latency_ms.mean), 100);
     expectWithinCi(runs.map((r) => r.services.server.utilization), 0.9);
     expectWithinCi(runs.map((r) => r.services.server.mean_in_system), 9);
-    expectWithinCi(runs.map((r) => r.entry.latency_ms.p99), Math.log(100) / (0.1 - 0.09));
+    // A tail quantile converges more slowly than a mean: its interval may be 10% wide.
+    expectWithinCi(runs.map((r) => r.entry.latency_ms.p99), Math.log(100) / (0.1 - 0.09), 0.1);
   });
 
   it('M/M/4 (Erlang C, ρ = 0.9): W = C/(cμ−λ) + 1/μ = 29.69 ms', () => {

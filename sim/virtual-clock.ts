@@ -1,0 +1,87 @@
+/**
+ * Virtual time for the simulator: the {@link Clock} the resilience core sees, driven by an
+ * {@link EventQueue}. Time moves only when an event fires (DESIGN.md, "One core, two clocks").
+ */
+import type { Clock, TimerHandle } from '../proxy-core/clock.js';
+import { EventQueue } from './event-queue.js';
+
+/** A progress callback for long runs (the CLI draws its progress bar with it). */
+export type Progress = {
+  /** Call {@link Progress.report} each time this many events (a positive integer) have fired in total. */
+  everyEvents: number;
+  /** Called with the virtual time and the number of events fired so far. */
+  report(nowMs: number, fired: number): void;
+};
+
+/**
+ * A {@link Clock} in virtual milliseconds over an {@link EventQueue}.
+ *
+ * @example
+ * ```ts
+ * const clock = new VirtualClock();
+ * clock.schedule(250, (what: string) => console.log(what, clock.now()), 'timeout'); // "timeout 250"
+ * clock.run();
+ * ```
+ */
+export class VirtualClock implements Clock {
+  /** The events; exposed for the engine (counts, direct scheduling at absolute times). */
+  readonly queue: EventQueue;
+
+  /** Creates a clock at time 0 over `queue` (a new, empty one by default). */
+  constructor(queue: EventQueue = new EventQueue()) {
+    this.queue = queue;
+  }
+
+  /** Virtual milliseconds since the start of the run. */
+  now(): number {
+    return this.queue.now;
+  }
+
+  /** Calls `callback(arg)` `delayMs` from now; a negative delay counts as 0. */
+  schedule<T>(delayMs: number, callback: (arg: T) => void, arg: T): TimerHandle {
+    return this.queue.schedule(this.queue.now + (delayMs < 0 ? 0 : delayMs), callback, arg);
+  }
+
+  /** Cancels a pending timer; cancelling a fired or cancelled timer does nothing. */
+  cancel(handle: TimerHandle): void {
+    this.queue.cancel(handle);
+  }
+
+  /**
+   * Fires, in order, every event due at or before `limitMs` (including those they schedule in
+   * turn), then advances the time to `limitMs` if it is finite and later than now.
+   */
+  runUntil(limitMs: number, progress?: Progress): void {
+    if (progress === undefined) this.fireUntil(limitMs);
+    else this.fireUntilReporting(limitMs, progress);
+    if (limitMs > this.queue.now && limitMs !== Infinity) this.queue.now = limitMs;
+  }
+
+  /** Fires events until none is left. */
+  run(progress?: Progress): void {
+    this.runUntil(Infinity, progress);
+  }
+
+  /** The loop without progress reports: nothing in it but the queue. */
+  private fireUntil(limitMs: number): void {
+    const queue = this.queue;
+    while (queue.size > 0 && queue.nextTime() <= limitMs) queue.fireNext();
+  }
+
+  /** The loop with progress reports, counted down so that each event costs one decrement. */
+  private fireUntilReporting(limitMs: number, progress: Progress): void {
+    const every = progress.everyEvents;
+    if (!(Number.isInteger(every) && every > 0)) {
+      throw new RangeError(`Progress.everyEvents must be a positive integer, got ${every}`);
+    }
+    const queue = this.queue;
+    let countdown = every - (queue.fired % every);
+    while (queue.size > 0 && queue.nextTime() <= limitMs) {
+      queue.fireNext();
+      if (--countdown === 0) {
+        countdown = every;
+        progress.report(queue.now, queue.fired);
+      }
+    }
+  }
+}
