@@ -1,5 +1,5 @@
 import type { CallHandler, CallRequest } from '../proxy-core/dispatch.js';
-import type { Outcome } from '../proxy-core/failure-cause.js';
+import { outcomeOfStatus, type Outcome } from '../proxy-core/failure-cause.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { Attempt } from './attempt.js';
 import { Edge } from './edge.js';
@@ -66,7 +66,7 @@ export class World {
   call(edge: Edge, parent: Attempt, optional: boolean): void {
     const p = parent.call;
     const inst = parent.instance;
-    const call = new SimCall(this.nextId++, edge, p.headers, p.classIndex, this.clock.now(), parent, inst.zone, inst, optional);
+    const call = new SimCall(this.callId(), edge, p.headers, p.classIndex, this.clock.now(), parent, inst.zone, inst, optional);
     this.dispatch(call);
   }
 
@@ -105,7 +105,7 @@ export class World {
 
   private answer(attempt: Attempt, delay: number, status: number): void {
     attempt.status = status;
-    attempt.outcome = status < 500 ? (status === 429 ? 'rate-limited' : '4xx') : '5xx';
+    attempt.outcome = outcomeOfStatus(status);
     if (delay > 0) this.clock.schedule(delay, deliver, attempt);
     else deliver(attempt);
   }
