@@ -27,17 +27,17 @@ export class TimeSeriesRecorder {
     this.interval.record(latencyMs);
   }
 
-  /** The series up to `endMs`, closing the current interval. */
+  /** The series up to `endMs`, closing the current interval. Hands over its arrays: call once, at the end. */
   finish(endMs: number): TimeSeries {
     const last = Math.max(this.current, Math.ceil(endMs / this.resolutionMs) - 1);
     this.advanceTo(last + 1);
     return {
       resolution_ms: this.resolutionMs,
-      requests: this.requests.slice(),
-      ok: this.ok.slice(),
-      errors: this.errors.slice(),
-      p50_ms: this.p50.slice(),
-      p99_ms: this.p99.slice(),
+      requests: this.requests,
+      ok: this.ok,
+      errors: this.errors,
+      p50_ms: this.p50,
+      p99_ms: this.p99,
     };
   }
 

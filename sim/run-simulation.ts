@@ -81,14 +81,22 @@ function drain(world: World, hardEnd: number, progress: Progress | undefined): v
   if (world.inFlight > 0) queue.now = Math.max(queue.now, hardEnd);
 }
 
-function serviceStats(service: ServiceModel, endMs: number): ServiceStats {
+/** Mean fraction of the service's workers busy over the run. */
+function utilization(service: ServiceModel, endMs: number): number {
   let busy = 0;
+  for (const i of service.instances) {
+    i.account();
+    busy += i.busyArea;
+  }
+  return round6(busy / ((endMs > 0 ? endMs : 1) * service.instances.length * service.concurrency));
+}
+
+function serviceStats(service: ServiceModel, endMs: number): ServiceStats {
   let inSystem = 0;
   let completed = 0;
   let sojourn = 0;
   for (const i of service.instances) {
     i.account();
-    busy += i.busyArea;
     inSystem += i.inSystemArea;
     completed += i.completed;
     sojourn += i.sojournSum;
@@ -97,7 +105,7 @@ function serviceStats(service: ServiceModel, endMs: number): ServiceStats {
   return {
     ...service.metrics.toStats(endMs),
     instances: service.instances.length,
-    utilization: round6(busy / (span * service.instances.length * service.concurrency)),
+    utilization: utilization(service, endMs),
     mean_in_system: round6(inSystem / span),
     mean_sojourn_ms: round3(completed ? sojourn / completed : 0),
     throughput_per_s: round6((completed / span) * 1000),
@@ -118,7 +126,7 @@ function metricSource(world: World, entry: EntryMetrics, loads: readonly LoadRun
             : view(entry.all),
     utilization: (name) => {
       const service = world.services.get(name);
-      return service && serviceStats(service, endMs).utilization;
+      return service && utilization(service, endMs);
     },
     dropped: () => loads.reduce((n, l) => n + l.dropped, 0),
     durationMs: () => endMs,
