@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { renderSummary, shouldUseColor } from '../../reports/summary.js';
 import { ThresholdTargetError } from '../../reports/threshold-target-error.js';
 import { writeRunOutputs } from '../../reports/write-atomic.js';
+import { nearestName } from '../../scenarios/nearest-name.js';
 import { loadScenarioFile } from '../../scenarios/parse-scenario.js';
 import { isScenarioError } from '../../scenarios/scenario-error.js';
 import { ScenarioSchema } from '../../scenarios/schema.js';
@@ -139,8 +140,7 @@ function print(text: string): number {
 }
 
 function suggestCommand(command: string): string {
-  const known = ['run', 'validate', 'schema', 'help'];
-  const near = known.find((k) => k.startsWith(command.slice(0, 2)));
+  const near = nearestName(command, ['run', 'validate', 'schema', 'help']);
   return near ? ` (did you mean '${near}'?)` : '';
 }
 

@@ -82,6 +82,7 @@ describe('faultline CLI', () => {
     expect(faultline(['run']).code).toBe(2);
     expect(faultline(['run', 'x.yaml', '--seed', 'abc']).code).toBe(2);
     expect(faultline(['frobnicate']).code).toBe(2);
+    expect(faultline(['valdate', 'x.yaml']).stderr).toContain("did you mean 'validate'");
     expect(faultline(['run', 'x.yaml', '--mode', 'live']).stderr).toContain('live');
     const help = faultline(['--help']);
     expect(help.code).toBe(0);
