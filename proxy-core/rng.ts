@@ -1,6 +1,6 @@
 /**
  * Randomness as the resilience core sees it: one independent stream per component.
- * The core never calls `Math.random`.
+ * The core never draws from the global generator.
  */
 export interface Rng {
   /** A uniform double in [0, 1). */
