@@ -5,7 +5,7 @@
  * k6's regular arrivals, exponential gaps give a Poisson process (the time-change theorem).
  */
 export class RateSchedule {
-  private readonly segments: { start: number; end: number; from: number; to: number; before: number }[] = [];
+  private readonly segments: { start: number; end: number; from: number; to: number; before: number; area: number }[] = [];
 
   /**
    * @param startMs - when the first stage begins
@@ -17,8 +17,9 @@ export class RateSchedule {
     let rate = startRate;
     let area = 0;
     for (const stage of stages) {
-      this.segments.push({ start: t, end: t + stage.duration, from: rate, to: stage.target, before: area });
-      area += ((rate + stage.target) / 2) * stage.duration;
+      const stageArea = ((rate + stage.target) / 2) * stage.duration;
+      this.segments.push({ start: t, end: t + stage.duration, from: rate, to: stage.target, before: area, area: stageArea });
+      area += stageArea;
       t += stage.duration;
       rate = stage.target;
     }
@@ -35,8 +36,7 @@ export class RateSchedule {
   timeAt(cumulative: number): number {
     if (cumulative > this.total) return Infinity;
     for (const s of this.segments) {
-      const area = ((s.from + s.to) / 2) * (s.end - s.start);
-      if (cumulative > s.before + area) continue;
+      if (cumulative > s.before + s.area) continue;
       const c = cumulative - s.before;
       const duration = s.end - s.start;
       const slope = (s.to - s.from) / duration;
