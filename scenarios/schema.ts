@@ -5,24 +5,11 @@
  * normalised here to milliseconds and to events per millisecond.
  */
 import { z } from 'zod';
-import { parseDuration, parseRate, DURATION_PATTERN, RATE_PATTERN } from './units.js';
+import { Duration, Name, Probability, Rate } from './schema-primitives.js';
+import { Mesh } from './mesh-schema.js';
+import { Security } from './security-schema.js';
 
-/** A duration with a unit (`250ms`, `2s`, `1h`), normalised to milliseconds. */
-export const Duration = z
-  .string()
-  .regex(DURATION_PATTERN, 'expected a duration with a unit, like 250ms, 2s or 1h')
-  .transform(parseDuration)
-  .meta({ description: 'A duration with a unit: us, ms, s, m or h (e.g. 250ms, 2s, 1h).' });
-
-/** A rate with a unit (`500/s`, `30/m`, `100/h`), normalised to events per millisecond. */
-export const Rate = z
-  .string()
-  .regex(RATE_PATTERN, 'expected a rate with a unit, like 500/s, 30/m or 100/h')
-  .transform(parseRate)
-  .meta({ description: 'A rate with a unit: /ms, /s, /m or /h (e.g. 500/s).' });
-
-const Probability = z.number().min(0).max(1);
-const Name = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, 'expected a name of letters, digits, _ . -');
+export { Duration, Name, Probability, Rate };
 
 /** A latency distribution. A bare duration means a constant. */
 export const Distribution = z.union([
@@ -49,6 +36,8 @@ export type Distribution = z.output<typeof Distribution>;
 export const Call = z.strictObject({
   to: Name.meta({ description: 'The called service.' }),
   optional: z.boolean().default(false).meta({ description: 'A failed optional call does not fail the request.' }),
+  method: z.string().default('GET'),
+  path: z.string().default('/'),
 });
 /** A parsed call. */
 export type Call = z.output<typeof Call>;
@@ -67,6 +56,10 @@ export const Service = z.strictObject({
   latency: Distribution.default({ type: 'constant', value: 0 }).meta({ description: 'Own work per request, before its calls.' }),
   errorRate: Probability.default(0).meta({ description: 'Fraction of requests answered 500 after own work.' }),
   calls: z.array(CallStep).default([]),
+  namespace: Name.default('default').meta({ description: 'Kubernetes namespace, part of the SPIFFE identity.' }),
+  serviceAccount: Name.optional().meta({ description: 'Service account, part of the SPIFFE identity (default: the service name).' }),
+  trustDomain: z.string().optional().meta({ description: "The trust domain its certificates name (default: security.trustDomain)." }),
+  deadlinePropagation: z.boolean().default(false).meta({ description: "Honour the caller's deadline (x-envoy-expected-rq-timeout-ms): drop work whose caller has given up and pass the remaining budget on to its own calls." }),
 });
 /** A parsed service, defaults filled. */
 export type Service = z.output<typeof Service>;
@@ -83,25 +76,16 @@ export const Network = z.strictObject({
 /** Parsed network latency. */
 export type Network = z.output<typeof Network>;
 
-/** Policies for calls from `from` to `to` (`*` matches any). More specific rules override less specific ones, field by field. */
-export const MeshPolicy = z.strictObject({
-  from: z.string().default('*'),
-  to: z.string().default('*'),
-  timeout: Duration.optional().meta({ description: 'Per-call timeout; 0s disables (Envoy route timeout, default 15s).' }),
-});
-/** A parsed mesh policy. */
-export type MeshPolicy = z.output<typeof MeshPolicy>;
-
-/** The mesh: policies for calls, each from a caller to a callee. */
-export const Mesh = z.strictObject({
-  policies: z.array(MeshPolicy).default([]),
-});
+export { MeshPolicy } from './mesh-schema.js';
 
 /** A request class: header values sent with a share of the load. */
 export const RequestClass = z.strictObject({
   name: Name,
   weight: z.number().gt(0).default(1),
   headers: z.record(z.string(), z.string()).default({}),
+  token: Name.optional().meta({ description: 'A token of security.tokens sent as Authorization: Bearer.' }),
+  method: z.string().default('GET'),
+  path: z.string().default('/'),
 });
 
 const LoadCommon = {
@@ -164,9 +148,17 @@ export const Fault = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('partition'), ...FaultWhen, ...FaultTarget }),
   z.strictObject({ kind: z.literal('slowdown'), factor: z.number().gt(0), ...FaultWhen, ...FaultTarget }),
   z.strictObject({ kind: z.literal('blackhole'), ...FaultWhen, ...FaultTarget }),
+  z.strictObject({ kind: z.literal('ca-outage'), ...FaultWhen }).meta({ description: 'The CA issues no certificates: workloads keep their current ones, which may expire.' }),
 ]);
 /** A parsed fault (times in ms). */
 export type Fault = z.output<typeof Fault>;
+/** A fault aimed at a service, an instance, a zone or an edge (every kind but `ca-outage`). */
+export type TargetedFault = Exclude<Fault, { kind: 'ca-outage' }>;
+
+/** Whether a fault has a target (service, instance, zone or edge). */
+export function isTargeted(fault: Fault): fault is TargetedFault {
+  return fault.kind !== 'ca-outage';
+}
 
 /** The whole scenario file. */
 export const ScenarioSchema = z.strictObject({
@@ -178,6 +170,7 @@ export const ScenarioSchema = z.strictObject({
   network: Network.default({ sameZone: { type: 'constant', value: 0 }, crossZone: { type: 'constant', value: 0 }, between: [] }),
   services: z.record(Name, Service),
   mesh: Mesh.default({ policies: [] }),
+  security: Security.default(Security.parse({})),
   load: z.record(Name, Load),
   faults: z.array(Fault).default([]),
   thresholds: z.record(z.string(), z.array(z.string()).min(1)).default({}),

@@ -3,7 +3,7 @@
  * instances), a declared zone, or an edge along which one service calls another.
  */
 import type { IssueDraft } from '../issue-draft.js';
-import type { Fault, Scenario } from '../schema.js';
+import { isTargeted, type TargetedFault as Fault, type Scenario } from '../schema.js';
 import { callEdges, calls } from './call-graph.js';
 import type { CallEdge } from './call-graph.js';
 import { referenceIssue } from './reference-issue.js';
@@ -18,6 +18,7 @@ type Path = (string | number)[];
 export function checkFaults(scenario: Scenario): IssueDraft[] {
   const edges = callEdges(scenario);
   return scenario.faults.flatMap((fault, i) => {
+    if (!isTargeted(fault)) return [];
     const path = ['faults', i];
     return [...targetCount(fault, path), ...serviceTarget(scenario, fault, path), ...zoneTarget(scenario, fault, path), ...edgeTarget(scenario, edges, fault, path)];
   });

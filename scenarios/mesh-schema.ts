@@ -1,0 +1,198 @@
+/**
+ * The `mesh` section: policies per caller → callee in the vocabulary of Istio's
+ * VirtualService and DestinationRule, Envoy's cluster and route, Linkerd and resilience4j.
+ * Absent fields take the references' defaults when the run resolves an edge's policy
+ * (sim/mesh-policy.ts); a block that is absent turns its policy off, as in Istio.
+ */
+import { z } from 'zod';
+import { Duration, Name } from './schema-primitives.js';
+
+const Percent = z.number().min(0).max(100);
+
+/** Retries (Istio `HTTPRetry`, Envoy `RetryPolicy`). */
+export const Retries = z.strictObject({
+  attempts: z.number().int().min(0).default(2).meta({ description: 'Retries after the first attempt (Istio: max requests = 1 + attempts; default 2).' }),
+  perTryTimeout: Duration.optional().meta({ description: 'Timeout of each attempt (default: the route timeout).' }),
+  retryOn: z
+    .string()
+    .default('connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes')
+    .meta({ description: "Envoy retry_on conditions, comma separated: 5xx, gateway-error, reset, connect-failure, retriable-4xx, refused-stream, status codes like 503, gRPC names. Default: Istio's." }),
+  backoff: z
+    .strictObject({
+      type: z.enum(['envoy', 'full', 'equal', 'decorrelated', 'grpc', 'constant']).default('envoy'),
+      base: Duration.optional().meta({ description: 'Base interval (Envoy default 25ms).' }),
+      max: Duration.optional().meta({ description: 'Cap (Envoy default 10 × base).' }),
+      multiplier: z.number().gt(0).optional().meta({ description: 'gRPC backoffMultiplier.' }),
+    })
+    .optional(),
+  retryAfter: z.boolean().default(true).meta({ description: 'Honour a Retry-After answer as the backoff (Envoy rate_limited_retry_back_off).' }),
+  retryIgnorePreviousHosts: z.boolean().default(true).meta({ description: 'Retries avoid the hosts already tried (Istio default true).' }),
+  hedgeOnPerTryTimeout: z.boolean().default(false).meta({ description: 'On a per-try timeout, send a retry without cancelling the slow attempt (Envoy HedgePolicy).' }),
+});
+/** Parsed retries. */
+export type Retries = z.output<typeof Retries>;
+
+/** A retry budget: Envoy's, Linkerd's, gRPC's retry throttling, or the SRE book's adaptive throttling. */
+export const RetryBudget = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('envoy'),
+    percent: Percent.default(20),
+    minRetryConcurrency: z.number().int().min(0).default(3),
+  }),
+  z.strictObject({
+    type: z.literal('linkerd'),
+    retryRatio: z.number().min(0).max(1000).default(0.2),
+    minRetriesPerSecond: z.number().int().min(0).default(10),
+    ttl: Duration.default(10_000),
+  }),
+  z.strictObject({
+    type: z.literal('grpc'),
+    maxTokens: z.number().gt(0).max(1000).default(10),
+    tokenRatio: z.number().gt(0).default(0.1),
+  }),
+  z.strictObject({
+    type: z.literal('adaptive'),
+    k: z.number().gt(0).default(2),
+    window: Duration.default(120_000),
+    maxRetryRatio: z.number().min(0).max(1).default(0.1),
+  }),
+]);
+/** A parsed retry budget. */
+export type RetryBudget = z.output<typeof RetryBudget>;
+
+/** Envoy circuit-breaker thresholds (Istio `connectionPool`); absent fields take Envoy's defaults. */
+export const ConnectionPool = z.strictObject({
+  maxConnections: z.number().int().min(1).optional().meta({ description: 'Envoy max_connections (default 1024).' }),
+  maxPendingRequests: z.number().int().min(0).optional().meta({ description: 'Envoy max_pending_requests (default 1024).' }),
+  maxRequests: z.number().int().min(1).optional().meta({ description: 'Envoy max_requests (default 1024).' }),
+  maxRetries: z.number().int().min(0).optional().meta({ description: 'Envoy max_retries: concurrent retries (default 3).' }),
+});
+/** Parsed connection-pool thresholds. */
+export type ConnectionPool = z.output<typeof ConnectionPool>;
+
+/** Envoy outlier detection (Istio `outlierDetection`). */
+export const OutlierDetection = z.strictObject({
+  consecutive5xxErrors: z.number().int().min(0).default(5),
+  consecutiveGatewayErrors: z.number().int().min(0).default(0).meta({ description: 'Off by default (Istio).' }),
+  interval: Duration.default(10_000),
+  baseEjectionTime: Duration.default(30_000),
+  maxEjectionTime: Duration.optional().meta({ description: 'Default max(300s, baseEjectionTime).' }),
+  maxEjectionPercent: Percent.default(10).meta({ description: 'Envoy: a host is ejected only while ejected hosts stay within this share, so 10% ejects nothing below 10 hosts.' }),
+  alwaysEjectOneHost: z.boolean().default(false).meta({ description: 'Envoy always_eject_one_host: eject one host even when the percentage allows none.' }),
+  successRate: z
+    .strictObject({
+      minimumHosts: z.number().int().min(1).default(5),
+      requestVolume: z.number().int().min(1).default(100),
+      stdevFactor: z.number().gt(0).default(1.9),
+    })
+    .optional()
+    .meta({ description: 'Success-rate ejection (Envoy; Istio turns it off, so it is off unless given).' }),
+  failurePercentage: z
+    .strictObject({
+      threshold: Percent.default(85),
+      minimumHosts: z.number().int().min(1).default(5),
+      requestVolume: z.number().int().min(1).default(50),
+    })
+    .optional()
+    .meta({ description: 'Failure-percentage ejection (Envoy; off unless given).' }),
+});
+/** Parsed outlier detection. */
+export type OutlierDetection = z.output<typeof OutlierDetection>;
+
+/** Linkerd failure accrual: consecutive failures shut an endpoint, then one probe at a time. */
+export const FailureAccrual = z.strictObject({
+  consecutiveFailures: z.number().int().min(1).default(7),
+  minPenalty: Duration.default(1000),
+  maxPenalty: Duration.default(60_000),
+  jitterRatio: z.number().min(0).max(100).default(0.5),
+});
+/** Parsed failure accrual. */
+export type FailureAccrual = z.output<typeof FailureAccrual>;
+
+/** resilience4j's circuit breaker over a count- or time-based sliding window. */
+export const CircuitBreaker = z.strictObject({
+  slidingWindowType: z.enum(['COUNT_BASED', 'TIME_BASED']).default('COUNT_BASED'),
+  slidingWindowSize: z.number().int().min(1).default(100).meta({ description: 'Calls (COUNT_BASED) or seconds (TIME_BASED).' }),
+  minimumNumberOfCalls: z.number().int().min(1).default(100),
+  failureRateThreshold: z.number().gt(0).max(100).default(50),
+  slowCallRateThreshold: z.number().gt(0).max(100).default(100),
+  slowCallDurationThreshold: Duration.default(60_000),
+  waitDurationInOpenState: Duration.default(60_000),
+  permittedNumberOfCallsInHalfOpenState: z.number().int().min(1).default(10),
+});
+/** Parsed sliding-window breaker. */
+export type CircuitBreaker = z.output<typeof CircuitBreaker>;
+
+/** The load balancer (Istio `loadBalancer`), with locality failover. */
+export const LoadBalancer = z.strictObject({
+  simple: z
+    .enum(['ROUND_ROBIN', 'RANDOM', 'LEAST_REQUEST', 'PEAK_EWMA'])
+    .default('ROUND_ROBIN')
+    .meta({ description: "Envoy's default is ROUND_ROBIN; LEAST_REQUEST is P2C; PEAK_EWMA is Linkerd's." }),
+  choiceCount: z.number().int().min(2).default(2),
+  activeRequestBias: z.number().min(0).default(1),
+  localityLbSetting: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      overprovisioningFactor: z.number().min(1).default(1.4),
+    })
+    .optional()
+    .meta({ description: "Prefer the caller's zone; fail over to other zones as its hosts become unhealthy (Envoy priorities)." }),
+  panicThreshold: Percent.default(50).meta({ description: 'Envoy healthy_panic_threshold (Istio minHealthPercent).' }),
+});
+/** A parsed load balancer. */
+export type LoadBalancer = z.output<typeof LoadBalancer>;
+
+/** Envoy's HTTP fault filter (Istio `HTTPFaultInjection`); percentage unset means none, as in Istio. */
+export const FaultInjection = z.strictObject({
+  delay: z.strictObject({ fixedDelay: Duration, percentage: Percent.default(0) }).optional(),
+  abort: z.strictObject({ httpStatus: z.number().int().min(200).max(599), percentage: Percent.default(0) }).optional(),
+  headers: z.record(z.string(), z.string()).optional().meta({ description: 'Only requests with all these header values are faulted.' }),
+});
+/** Parsed fault injection. */
+export type FaultInjection = z.output<typeof FaultInjection>;
+
+const RateLimitUnit = z.enum(['second', 'minute', 'hour', 'day']);
+const LimitWindow = { requestsPerUnit: z.number().int().min(1), unit: RateLimitUnit };
+
+/**
+ * A rate limit on the calls of an edge, checked by the callee (answering 429), in the
+ * vocabulary of envoyproxy/ratelimit: a limit per unit, optionally one per value of a key,
+ * with overrides for particular values.
+ */
+export const RateLimit = z.strictObject({
+  ...LimitWindow,
+  key: z.string().optional().meta({ description: "A header name, or 'source.principal' / 'source.service' for the caller." }),
+  perValue: z.boolean().default(false).meta({ description: 'Each value of key gets its own limit.' }),
+  overrides: z.array(z.strictObject({ value: z.string(), ...LimitWindow })).default([]),
+});
+/** A parsed rate limit. */
+export type RateLimit = z.output<typeof RateLimit>;
+
+/** A weighted destination of a traffic split (Istio route destinations with weights). */
+export const SplitDestination = z.strictObject({ service: Name, weight: z.number().int().min(0) });
+
+/** Policies for calls from `from` to `to` (`*` matches any). More specific rules override less specific ones, block by block. */
+export const MeshPolicy = z.strictObject({
+  from: z.string().default('*'),
+  to: z.string().default('*'),
+  timeout: Duration.optional().meta({ description: 'Route timeout over all attempts and backoff; 0s disables (Envoy default 15s).' }),
+  retries: Retries.optional(),
+  retryBudget: RetryBudget.optional(),
+  connectionPool: ConnectionPool.optional(),
+  outlierDetection: OutlierDetection.optional(),
+  failureAccrual: FailureAccrual.optional(),
+  circuitBreaker: CircuitBreaker.optional(),
+  bulkhead: z.strictObject({ maxConcurrentCalls: z.number().int().min(1) }).optional().meta({ description: 'Most calls in flight on the edge from one caller instance; beyond it calls fail fast (overflow).' }),
+  loadBalancer: LoadBalancer.optional(),
+  fault: FaultInjection.optional(),
+  rateLimit: RateLimit.optional(),
+  split: z.array(SplitDestination).min(1).optional().meta({ description: 'Send the calls to these services by weight instead of `to` (canaries).' }),
+});
+/** A parsed mesh policy. */
+export type MeshPolicy = z.output<typeof MeshPolicy>;
+
+/** The mesh: policies for calls, each from a caller to a callee. */
+export const Mesh = z.strictObject({
+  policies: z.array(MeshPolicy).default([]),
+});

@@ -1,0 +1,83 @@
+/**
+ * The `security` section: the trust domain and its CA, mTLS modes (Istio PeerAuthentication),
+ * authorization policies (Istio AuthorizationPolicy) and request authentication of JWT-like
+ * tokens (Istio RequestAuthentication), with the issuers and tokens the load carries.
+ */
+import { z } from 'zod';
+import { Duration, Name } from './schema-primitives.js';
+
+const Strings = z.array(z.string()).optional();
+
+/** Istio `Source`: who calls. Lists are ORed, fields ANDed. */
+const Source = z.strictObject({
+  principals: Strings,
+  notPrincipals: Strings,
+  requestPrincipals: Strings,
+  notRequestPrincipals: Strings,
+  namespaces: Strings,
+  notNamespaces: Strings,
+});
+
+/** Istio `Operation`: what is called. */
+const Operation = z.strictObject({ paths: Strings, notPaths: Strings, methods: Strings, notMethods: Strings });
+
+/** Istio `Condition`. */
+const Condition = z.strictObject({ key: z.string(), values: Strings, notValues: Strings });
+
+/** Istio `Rule`: matches if a `from` and a `to` match and every `when` holds. */
+const Rule = z.strictObject({
+  from: z.array(z.strictObject({ source: Source })).optional(),
+  to: z.array(z.strictObject({ operation: Operation })).optional(),
+  when: z.array(Condition).optional(),
+});
+
+/** An authorization policy on a service (Istio AuthorizationPolicy with a selector). */
+export const AuthorizationPolicy = z.strictObject({
+  name: z.string().optional(),
+  service: Name.meta({ description: 'The workload the policy protects.' }),
+  action: z.enum(['ALLOW', 'DENY', 'AUDIT', 'CUSTOM']).default('ALLOW'),
+  rules: z.array(Rule).default([]).meta({ description: 'No rules: ALLOW matches nothing (allow-nothing). [{}]: matches everything.' }),
+});
+/** A parsed authorization policy. */
+export type AuthorizationPolicy = z.output<typeof AuthorizationPolicy>;
+
+/** The mTLS mode of a namespace or a service (Istio PeerAuthentication). */
+export const PeerAuthentication = z.strictObject({
+  namespace: Name.optional(),
+  service: Name.optional(),
+  mode: z.enum(['STRICT', 'PERMISSIVE', 'DISABLE']),
+});
+
+/** JWT rules of a service (Istio RequestAuthentication). */
+export const RequestAuthentication = z.strictObject({
+  service: Name,
+  jwtRules: z.array(z.strictObject({ issuer: z.string(), audiences: z.array(z.string()).optional() })).min(1),
+});
+
+/** A token a request class carries (a JWT-like token issued and signed by an issuer of `issuers`). */
+export const Token = z.strictObject({
+  issuer: z.string(),
+  subject: z.string(),
+  audience: z.string().optional(),
+  expiresIn: Duration.default(3_600_000).meta({ description: 'Lifetime from the start of the run.' }),
+  forgedSignature: z.boolean().default(false).meta({ description: 'Signed with a wrong key: an invalid token.' }),
+});
+
+/** The whole `security` section. */
+export const Security = z.strictObject({
+  trustDomain: z.string().default('cluster.local'),
+  certificates: z
+    .strictObject({
+      ttl: Duration.default(86_400_000).meta({ description: 'Workload certificate lifetime (Istio default 24h).' }),
+      graceRatio: z.number().gt(0).lt(1).default(0.5).meta({ description: 'Rotate when this fraction of the lifetime is left (Istio SECRET_GRACE_PERIOD_RATIO 0.5).' }),
+    })
+    .default({ ttl: 86_400_000, graceRatio: 0.5 }),
+  mtls: z.enum(['STRICT', 'PERMISSIVE', 'DISABLE']).default('PERMISSIVE').meta({ description: 'Mesh-wide mTLS mode (Istio root default PERMISSIVE).' }),
+  peerAuthentication: z.array(PeerAuthentication).default([]),
+  authorization: z.array(AuthorizationPolicy).default([]),
+  requestAuthentication: z.array(RequestAuthentication).default([]),
+  issuers: z.array(z.strictObject({ issuer: z.string(), key: z.string().min(1) })).default([]),
+  tokens: z.record(Name, Token).default({}),
+});
+/** The parsed `security` section. */
+export type Security = z.output<typeof Security>;
