@@ -31,6 +31,12 @@ export class CallMetrics {
     this.series.record(nowMs, latencyMs, ok);
   }
 
+  /** Counts one attempt sent at `nowMs` (retries and hedges included). */
+  countAttempt(nowMs: number): void {
+    this.attempts++;
+    this.series.recordAttempt(nowMs);
+  }
+
   /** Failures by cause, every cause present. */
   get errors(): Record<FailureCause, number> {
     const out = {} as Record<FailureCause, number>;
@@ -46,6 +52,8 @@ export class CallMetrics {
       ok: this.ok,
       errors: this.errors,
       attempts: this.attempts,
+      retries: Math.max(0, this.attempts - this.requests),
+      amplification: this.requests > 0 ? round3(this.attempts / this.requests) : 0,
       latency_ms: {
         mean: round3(h.mean),
         p50: round3(h.percentile(50)),

@@ -6,7 +6,7 @@
 export type MetricType = 'Counter' | 'Gauge' | 'Rate' | 'Trend';
 
 /** A metric of the catalogue, by its own name (aliases resolve to these). */
-export type MetricName = 'latency' | 'success' | 'errors' | 'requests' | 'dropped_iterations' | 'utilization';
+export type MetricName = 'latency' | 'success' | 'errors' | 'requests' | 'dropped_iterations' | 'utilization' | 'amplification' | 'recovery_time';
 
 /** A tag a threshold key can select on, as in k6's sub-metric syntax `metric{tag:value}`. */
 export type TagName = 'service' | 'edge' | 'class' | 'cause';
@@ -46,6 +46,16 @@ export const METRICS: Readonly<Record<MetricName, MetricSpec>> = {
     tags: ['service'],
     requiredTag: 'service',
     description: "mean fraction of a service's workers busy",
+  },
+  amplification: {
+    type: 'Gauge',
+    tags: ['service', 'edge'],
+    description: 'retry amplification, attempts ÷ requests, on an edge, at a service, or over every edge of the mesh',
+  },
+  recovery_time: {
+    type: 'Gauge',
+    tags: [],
+    description: "longest time, in milliseconds, from a fault's end until the entry's success rate and p99 were back within 10% of their pre-fault values (never recovered: infinite)",
   },
 };
 

@@ -37,6 +37,10 @@ export interface MetricSource {
   stats(selector: TrafficSelector): StatsView | undefined;
   /** Mean fraction of the service's workers busy; `undefined` when the run has no such service. */
   utilization(service: string): number | undefined;
+  /** Attempts ÷ requests on an edge, at a service, or (no selector) over every edge; `undefined` when there is no such edge or service, null without requests. */
+  amplification(selector: TrafficSelector): number | null | undefined;
+  /** The longest recovery after a fault (ms; Infinity: never recovered); null without faults whose recovery could be measured. */
+  recoveryTimeMs(): number | null;
   /** Arrivals dropped by arrival-rate executors (k6 `dropped_iterations`). */
   dropped(): number;
   /** Simulated run time, in milliseconds, for Counter rates. */

@@ -41,14 +41,26 @@ export function observedValue(
       return counter(source.dropped(), aggregation, source.durationMs());
     case 'utilization':
       return source.utilization(selector.tags.service) ?? unknownTarget(key, { service: selector.tags.service });
+    case 'amplification': {
+      const traffic = trafficOf(selector);
+      const value = source.amplification(traffic);
+      return value === undefined ? unknownTarget(key, traffic) : value;
+    }
+    case 'recovery_time':
+      return source.recoveryTimeMs();
   }
 }
 
-function statsOf(key: string, { tags }: MetricSelector, source: MetricSource): StatsView {
+function trafficOf({ tags }: MetricSelector): TrafficSelector {
   const traffic: TrafficSelector = {};
   if (tags.service !== undefined) traffic.service = tags.service;
   if (tags.edge !== undefined) traffic.edge = tags.edge;
   if (tags.class !== undefined) traffic.class = tags.class;
+  return traffic;
+}
+
+function statsOf(key: string, selector: MetricSelector, source: MetricSource): StatsView {
+  const traffic = trafficOf(selector);
   return source.stats(traffic) ?? unknownTarget(key, traffic);
 }
 

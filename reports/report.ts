@@ -3,6 +3,7 @@
  * output (terminal summary, files) is rendered. Keys are snake_case and stable.
  */
 import type { FailureCause } from '../proxy-core/failure-cause.js';
+import type { PolicyEventKind } from '../proxy-core/policy-event.js';
 
 /** Schema identifier written in every report. */
 export const REPORT_SCHEMA = 'faultline.report/v1';
@@ -27,6 +28,8 @@ export interface TimeSeries {
   p50_ms: number[];
   /** 99th percentile latency of the requests finished in the interval (0 when none). */
   p99_ms: number[];
+  /** Attempts sent in the interval (retries and hedges included); attempts ÷ requests is the amplification over time. */
+  attempts: number[];
 }
 
 /** Counts and latency of the calls to a service or on an edge. */
@@ -36,6 +39,10 @@ export interface CallStats {
   /** Failures by cause; every cause is present, zero or not. */
   errors: Record<FailureCause, number>;
   attempts: number;
+  /** Attempts beyond one per request: retries and hedges. */
+  retries: number;
+  /** Retry amplification: attempts ÷ requests (0 without requests). */
+  amplification: number;
   latency_ms: LatencySummary;
   timeseries: TimeSeries;
 }
@@ -51,6 +58,59 @@ export interface ServiceStats extends CallStats {
   mean_sojourn_ms: number;
   /** Requests answered by the instances per second: λ in Little's law. */
   throughput_per_s: number;
+}
+
+/** A policy's state change on the run's timeline. */
+export interface TimelineEvent {
+  at_ms: number;
+  kind: PolicyEventKind;
+  /** The edge whose policy changed state. */
+  edge: string;
+  /** The calling instance whose sidecar holds the policy (0 for load from outside the mesh). */
+  caller_instance: number;
+  /** The callee instance ejected or returned; -1 for an edge-wide breaker. */
+  instance: number;
+}
+
+/** What an edge's policies did, summed over its calling instances. */
+export interface EdgePolicyStats {
+  /** Retries refused by the retry budget. */
+  retries_denied: number;
+  /** Retries refused by Envoy's max_retries threshold. */
+  retry_overflow: number;
+  /** Retries sent on a per-try timeout without abandoning the slow attempt. */
+  hedges: number;
+  /** Calls rejected before any attempt: breaker open, bulkhead or connection pool full, throttled. */
+  rejected: number;
+  /** Attempts that found no healthy instance. */
+  no_healthy_host: number;
+  /** Hosts ejected by outlier detection or shut by failure accrual. */
+  ejections: number;
+  /** Times the edge's circuit breaker opened. */
+  breaker_opened: number;
+}
+
+/** An edge: its calls, and what its policies did. */
+export interface EdgeStats extends CallStats {
+  policy: EdgePolicyStats;
+}
+
+/**
+ * How long the entry traffic took to recover after a fault ended: until success rate and p99
+ * were back within 10% of their values before the fault, and stayed there.
+ */
+export interface FaultRecovery {
+  /** Index of the fault in the scenario. */
+  fault: number;
+  kind: string;
+  target: string;
+  start_ms: number;
+  end_ms: number;
+  /** Success rate and p99 of the entry before the fault (null without traffic). */
+  baseline: { success: number; p99_ms: number } | null;
+  /** Milliseconds from the fault's end to recovery; null: never recovered (the signature of a metastable failure) or not measurable. */
+  recovery_ms: number | null;
+  recovered: boolean;
 }
 
 /** One evaluated threshold. */
@@ -82,7 +142,12 @@ export interface RunReport {
   entry: CallStats;
   load: Record<string, LoadStats>;
   services: Record<string, ServiceStats>;
-  edges: Record<string, CallStats>;
+  edges: Record<string, EdgeStats>;
+  /** Policy state changes in time order (at most 10,000; `events_dropped` counts the rest). */
+  events: TimelineEvent[];
+  events_dropped: number;
+  /** Recovery after each fault, in scenario order. */
+  recovery: FaultRecovery[];
   thresholds: ThresholdResult[];
   /** True when every threshold held (exit code 0). */
   ok: boolean;

@@ -11,10 +11,12 @@ export class TimeSeriesRecorder {
   private readonly errors: number[] = [];
   private readonly p50: number[] = [];
   private readonly p99: number[] = [];
+  private readonly attempts: number[] = [];
   private readonly interval = new LatencyHistogram(6);
   private current = 0;
   private currentRequests = 0;
   private currentOk = 0;
+  private currentAttempts = 0;
 
   constructor(readonly resolutionMs: number) {}
 
@@ -25,6 +27,13 @@ export class TimeSeriesRecorder {
     this.currentRequests++;
     if (ok) this.currentOk++;
     this.interval.record(latencyMs);
+  }
+
+  /** Counts one attempt sent at time `nowMs`. */
+  recordAttempt(nowMs: number): void {
+    const index = Math.floor(nowMs / this.resolutionMs);
+    if (index !== this.current) this.advanceTo(index);
+    this.currentAttempts++;
   }
 
   /** The series up to `endMs`, closing the current interval. Hands over its arrays: call once, at the end. */
@@ -38,6 +47,7 @@ export class TimeSeriesRecorder {
       errors: this.errors,
       p50_ms: this.p50,
       p99_ms: this.p99,
+      attempts: this.attempts,
     };
   }
 
@@ -48,6 +58,8 @@ export class TimeSeriesRecorder {
       this.errors.push(this.currentRequests - this.currentOk);
       this.p50.push(round3(this.interval.percentile(50)));
       this.p99.push(round3(this.interval.percentile(99)));
+      this.attempts.push(this.currentAttempts);
+      this.currentAttempts = 0;
       this.interval.reset();
       this.currentRequests = 0;
       this.currentOk = 0;

@@ -1,5 +1,5 @@
-import type { CallHandler } from '../proxy-core/dispatch.js';
 import type { Outcome } from '../proxy-core/failure-cause.js';
+import type { AttemptHandler, UpstreamAttempt } from '../proxy-core/upstream.js';
 import type { Instance } from './instance.js';
 import type { CallOrigin, SimCall } from './sim-call.js';
 
@@ -16,9 +16,11 @@ export const enum AttemptState {
  * One attempt of a call at one instance: the work a request causes there, from arrival
  * (queueing included) to response. It also waits for the downstream calls it makes.
  */
-export class Attempt implements CallOrigin {
+export class Attempt implements CallOrigin, UpstreamAttempt {
   state = AttemptState.InFlight;
   arrivedAt = 0;
+  /** Clock time by which the caller needs the answer (arrival + the expected timeout it was sent with). */
+  deadline = Infinity;
   /** Index of the current call step. */
   step = 0;
   /** Calls of the current step still outstanding. */
@@ -29,11 +31,23 @@ export class Attempt implements CallOrigin {
   /** The answer on its way back to the caller. */
   status = 0;
   outcome: Outcome = 'ok';
+  /** The answer's Retry-After in ms; -1: none. */
+  retryAfterMs = -1;
+  /** The caller's router gave up on it. */
+  abandoned = false;
+  nextOutstanding: UpstreamAttempt | null = null;
 
   constructor(
     readonly call: SimCall,
-    readonly handler: CallHandler,
+    readonly handler: AttemptHandler,
     readonly instance: Instance,
+    /** Host index of the instance in its service. */
+    readonly host: number,
+    /** Attempt number within the call (1: the first). */
+    readonly number: number,
+    readonly sentAt: number,
+    /** The caller's expected timeout for this attempt (ms; Infinity: none). */
+    readonly expectedTimeoutMs: number,
   ) {}
 
   /** A downstream call this attempt made has its outcome. */

@@ -1,21 +1,36 @@
-import { compose, type Dispatch } from '../proxy-core/dispatch.js';
+import type { Dispatch } from '../proxy-core/dispatch.js';
 import type { Outcome } from '../proxy-core/failure-cause.js';
-import { timeout } from '../proxy-core/timeout.js';
+import type { PolicyEventKind } from '../proxy-core/policy-event.js';
+import { RateLimit, RATE_LIMIT_UNIT_MS, bucketForRate } from '../proxy-core/rate-limit.js';
+import type { Router } from '../proxy-core/router.js';
+import type { AttemptHandler, Upstream, UpstreamAttempt } from '../proxy-core/upstream.js';
 import { CallMetrics } from '../reports/call-metrics.js';
+import type { EdgePolicyStats, EdgeStats } from '../reports/report.js';
+import type { Attempt } from './attempt.js';
+import { buildRouter } from './edge-router.js';
 import type { EdgePolicy } from './mesh-policy.js';
 import type { ServiceModel } from './service-model.js';
 import type { SimCall } from './sim-call.js';
 import type { World } from './world.js';
 
 /**
- * Calls from one caller to one callee: the plug point where the mesh's policies sit, as a
- * chain of interceptors in front of the terminal dispatch that picks an instance and puts
- * the request on the network. Counts what the caller saw.
+ * Calls from one caller to one callee: the plug point of the mesh's policies. Each calling
+ * instance has its own router (its own sidecar: its own budget, breaker, outlier detection
+ * and balancer), all sending through this edge to the callee's instances. Counts what the
+ * callers saw.
  */
-export class Edge {
+export class Edge implements Upstream {
   readonly name: string;
   readonly metrics: CallMetrics;
-  /** The chain: policies first, the network last. */
+  /** One router per calling instance (index 0 for load from outside the mesh). */
+  readonly routers: Router[] = [];
+  /** The callee's rate limit on this edge's calls, shared by its instances (null: none). */
+  readonly rateLimit: RateLimit | null;
+  /** Hosts ejected or shut, and breaker openings, over all calling instances. */
+  private ejections = 0;
+  private breakerOpened = 0;
+  private readonly sessions: Float64Array[] = [];
+  /** The chain: the calling instance's router, then the network. */
   readonly dispatch: Dispatch;
 
   constructor(
@@ -23,12 +38,62 @@ export class Edge {
     readonly to: string,
     readonly callee: ServiceModel,
     readonly policy: EdgePolicy,
-    world: World,
+    private readonly world: World,
   ) {
     this.name = `${from}->${to}`;
     this.metrics = new CallMetrics(world.resolutionMs);
-    const terminal: Dispatch = (req, handler) => world.send(this, req as SimCall, handler);
-    this.dispatch = compose(terminal, [timeout(world.clock, policy.timeoutMs)]);
+    this.dispatch = (req, handler) => this.routerOf(req as SimCall).dispatch(req, handler);
+    const limit = policy.rateLimit;
+    this.rateLimit = limit
+      ? new RateLimit(world.clock, {
+          default: bucketForRate(limit.requestsPerUnit, RATE_LIMIT_UNIT_MS[limit.unit]),
+          key: limit.key,
+          perValue: limit.perValue,
+          overrides: limit.overrides.map((o) => ({ value: o.value, bucket: bucketForRate(o.requestsPerUnit, RATE_LIMIT_UNIT_MS[o.unit]) })),
+        })
+      : null;
+  }
+
+  /** mTLS sessions of calling instance `index`: the client and server certificate serials per callee instance (0: none). */
+  sessionsOf(index: number): Float64Array {
+    return this.sessions[index] ?? (this.sessions[index] = new Float64Array(2 * this.callee.instances.length));
+  }
+
+  /** Counts a policy event of one of this edge's routers. */
+  countEvent(kind: PolicyEventKind): void {
+    if (kind === 'host-ejected' || kind === 'host-unavailable') this.ejections++;
+    else if (kind === 'breaker-open') this.breakerOpened++;
+  }
+
+  /** The report's view of this edge, with its routers' counts summed. */
+  toStats(endMs: number): EdgeStats {
+    const policy: EdgePolicyStats = { retries_denied: 0, retry_overflow: 0, hedges: 0, rejected: 0, no_healthy_host: 0, ejections: this.ejections, breaker_opened: this.breakerOpened };
+    for (const router of this.routers) {
+      if (!router) continue;
+      const s = router.stats;
+      policy.retries_denied += s.budgetDenied;
+      policy.retry_overflow += s.retryOverflow;
+      policy.hedges += s.hedges;
+      policy.rejected += s.rejected;
+      policy.no_healthy_host += s.noHealthyHost;
+    }
+    return { ...this.metrics.toStats(endMs), policy };
+  }
+
+  /** The router of the call's calling instance, built on its first call. */
+  routerOf(call: SimCall): Router {
+    const index = call.callerInstance === null ? 0 : call.callerInstance.index;
+    return this.routers[index] ?? (this.routers[index] = buildRouter(this, this.world, index, call.callerZone));
+  }
+
+  /** The transport: an attempt crosses the network to instance `host` of the callee. */
+  send(req: SimCall, host: number, number: number, expectedTimeoutMs: number, handler: AttemptHandler): void {
+    this.world.sendAttempt(this, req, host, number, expectedTimeoutMs, handler);
+  }
+
+  /** The router gave up on an attempt: a callee that honours deadlines stops its work. */
+  abandon(attempt: UpstreamAttempt): void {
+    this.callee.abandon(attempt as Attempt);
   }
 
   /** Counts a finished call on this edge and at its callee, latency measured from the call's start. */
@@ -38,9 +103,9 @@ export class Edge {
     this.callee.metrics.record(now, latency, outcome);
   }
 
-  /** Counts one attempt sent on this edge. */
-  countAttempt(): void {
-    this.metrics.attempts++;
-    this.callee.metrics.attempts++;
+  /** Counts one attempt sent on this edge at time `now`. */
+  countAttempt(now: number): void {
+    this.metrics.countAttempt(now);
+    this.callee.metrics.countAttempt(now);
   }
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../proxy-core/clock.js';
 import type { Rng } from '../proxy-core/rng.js';
-import type { Fault } from '../scenarios/schema.js';
+import { isTargeted, type TargetedFault as Fault, type Fault as AnyFault } from '../scenarios/schema.js';
 import type { Instance } from './instance.js';
 
 /** What the fault rules do to one message. */
@@ -40,9 +40,10 @@ export class FaultModel {
     private readonly allInstances: readonly Instance[],
   ) {}
 
-  /** Schedules every fault's start and end. */
-  schedule(faults: readonly Fault[], rng: Rng): void {
+  /** Schedules the start and end of every fault with a target (a CA outage is the identity model's). */
+  schedule(faults: readonly AnyFault[], rng: Rng): void {
     faults.forEach((fault, i) => {
+      if (!isTargeted(fault)) return;
       const active = new ActiveFault(fault, this.zones, rng.fork(`fault/${i}`));
       this.clock.schedule(fault.at, (f) => this.start(f), active);
       this.clock.schedule(fault.at + fault.for, (f) => this.stop(f), active);

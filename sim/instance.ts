@@ -8,6 +8,8 @@ import { Fifo } from './fifo.js';
 export interface InstanceHost {
   readonly concurrency: number;
   readonly queueLimit: number;
+  /** Honours callers' deadlines (the scenario's `deadlinePropagation`). */
+  readonly propagatesDeadlines: boolean;
   /** Starts the work of an attempt that has a worker. */
   begin(attempt: Attempt): void;
   /** Answers an attempt without work: overflow, or reset by a crash. */

@@ -34,6 +34,8 @@ export abstract class LoadRunner implements CallOrigin {
   protected readonly rng: Rng;
   private readonly cumulativeWeights: number[];
   private readonly classMetrics: CallMetrics[];
+  /** Each class's headers, with its token as `authorization: Bearer …`. */
+  private readonly classHeaders: Readonly<Record<string, string>>[];
 
   constructor(
     readonly name: string,
@@ -46,6 +48,7 @@ export abstract class LoadRunner implements CallOrigin {
     let total = 0;
     this.cumulativeWeights = spec.classes.map((c) => (total += c.weight));
     this.classMetrics = spec.classes.map((c) => entry.classMetrics(c.name));
+    this.classHeaders = spec.classes.map((c) => (c.token === undefined ? c.headers : { ...c.headers, authorization: `Bearer ${world.security.token(c.token)}` }));
   }
 
   /** Schedules the executor's first sends. */
@@ -54,10 +57,11 @@ export abstract class LoadRunner implements CallOrigin {
   /** Sends one request now; its latency counts from `intendedAt` (open-loop load: the scheduled time). */
   protected send(intendedAt: number): void {
     const classIndex = this.pickClass();
-    const headers = classIndex >= 0 ? this.spec.classes[classIndex].headers : NO_HEADERS;
+    const headers = classIndex >= 0 ? this.classHeaders[classIndex] : NO_HEADERS;
+    const cls = classIndex >= 0 ? this.spec.classes[classIndex] : DEFAULT_CLASS;
     this.requests++;
     this.inFlight++;
-    this.world.dispatch(new SimCall(this.world.callId(), this.edge, headers, classIndex, intendedAt, this, -1, null, false));
+    this.world.dispatch(new SimCall(this.world.callId(), this.edge, headers, classIndex, intendedAt, this, -1, null, false, cls.method, cls.path));
   }
 
   onCallDone(call: SimCall, _status: number, outcome: Outcome): void {
@@ -89,3 +93,4 @@ export abstract class LoadRunner implements CallOrigin {
 }
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+const DEFAULT_CLASS = { method: 'GET', path: '/' } as const;

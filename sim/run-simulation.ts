@@ -1,7 +1,8 @@
 import type { Progress } from './virtual-clock.js';
 import type { CallMetrics } from '../reports/call-metrics.js';
 import type { MetricSource, StatsView } from '../reports/metric-source.js';
-import { REPORT_SCHEMA, type RunReport, type ServiceStats } from '../reports/report.js';
+import { faultRecoveries, type FaultSpan } from '../reports/recovery.js';
+import { REPORT_SCHEMA, type FaultRecovery, type RunReport, type ServiceStats } from '../reports/report.js';
 import { evaluateThresholds } from '../reports/thresholds.js';
 import { round3 } from '../reports/time-series.js';
 import type { Scenario } from '../scenarios/schema.js';
@@ -57,11 +58,15 @@ export function runSimulation(scenario: Scenario, source: ScenarioSource, option
     entry: entry.all.toStats(endMs),
     load: Object.fromEntries(loads.map((l) => [l.name, l.stats()])),
     services: Object.fromEntries([...world.services.values()].map((s) => [s.name, serviceStats(s, endMs)])),
-    edges: Object.fromEntries([...world.edges.values()].map((e) => [e.name, e.metrics.toStats(endMs)])),
+    edges: Object.fromEntries([...world.edges.values()].map((e) => [e.name, e.toStats(endMs)])),
+    events: world.timeline.events,
+    events_dropped: world.timeline.dropped,
+    recovery: [],
     thresholds: [],
     ok: true,
   };
-  report.thresholds = evaluateThresholds(scenario.thresholds, metricSource(world, entry, loads, endMs));
+  report.recovery = faultRecoveries(report.entry.timeseries, faultSpans(scenario));
+  report.thresholds = evaluateThresholds(scenario.thresholds, metricSource(world, entry, loads, endMs, report.recovery));
   report.ok = report.thresholds.every((t) => t.ok);
   report.engine.wall_ms = Math.round(wall() - startedWall);
   return report;
@@ -112,7 +117,29 @@ function serviceStats(service: ServiceModel, endMs: number): ServiceStats {
   };
 }
 
-function metricSource(world: World, entry: EntryMetrics, loads: readonly LoadRunner[], endMs: number): MetricSource {
+/** The scenario's faults as spans for the recovery computation. */
+function faultSpans(scenario: Scenario): FaultSpan[] {
+  return scenario.faults.map((f, i) => ({
+    fault: i,
+    kind: f.kind,
+    target: f.kind === 'ca-outage' ? 'ca' : f.edge ?? f.zone ?? (f.instance !== undefined ? `${f.service}[${f.instance}]` : f.service!),
+    startMs: f.at,
+    endMs: f.at + f.for,
+  }));
+}
+
+/** Attempts ÷ requests over some edges; null without requests. */
+function amplificationOf(edges: Iterable<{ metrics: CallMetrics }>): number | null {
+  let attempts = 0;
+  let requests = 0;
+  for (const e of edges) {
+    attempts += e.metrics.attempts;
+    requests += e.metrics.requests;
+  }
+  return requests > 0 ? attempts / requests : null;
+}
+
+function metricSource(world: World, entry: EntryMetrics, loads: readonly LoadRunner[], endMs: number, recovery: readonly FaultRecovery[]): MetricSource {
   const view = (m: CallMetrics | undefined): StatsView | undefined =>
     m && { requests: m.requests, ok: m.ok, errors: m.errors, latency: m.latency };
   return {
@@ -127,6 +154,21 @@ function metricSource(world: World, entry: EntryMetrics, loads: readonly LoadRun
     utilization: (name) => {
       const service = world.services.get(name);
       return service && utilization(service, endMs);
+    },
+    amplification: (s) => {
+      if (s.edge !== undefined) {
+        const edge = world.edges.get(s.edge);
+        return edge && amplificationOf([edge]);
+      }
+      if (s.service !== undefined) {
+        const service = world.services.get(s.service);
+        return service && (service.metrics.requests > 0 ? service.metrics.attempts / service.metrics.requests : null);
+      }
+      return amplificationOf(world.edges.values());
+    },
+    recoveryTimeMs: () => {
+      const measured = recovery.filter((r) => r.baseline !== null);
+      return measured.length === 0 ? null : Math.max(...measured.map((r) => r.recovery_ms ?? Infinity));
     },
     dropped: () => loads.reduce((n, l) => n + l.dropped, 0),
     durationMs: () => endMs,

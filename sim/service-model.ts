@@ -4,14 +4,24 @@ import { CallMetrics } from '../reports/call-metrics.js';
 import type { Service } from '../scenarios/schema.js';
 import { type Attempt, AttemptState } from './attempt.js';
 import { makeSampler } from './distributions.js';
+import { TrafficSplit } from '../proxy-core/traffic-split.js';
 import type { Edge } from './edge.js';
 import { Instance, type InstanceHost } from './instance.js';
 import type { SimCall } from './sim-call.js';
 import type { World } from './world.js';
 
+/** One downstream call of a step: its edge, or the edges of a weighted traffic split. */
+interface StepCall {
+  readonly edge: Edge;
+  readonly split: { readonly edges: readonly Edge[]; readonly chooser: TrafficSplit } | null;
+  readonly optional: boolean;
+  readonly method: string;
+  readonly path: string;
+}
+
 /** One step of a request's work: the calls it makes at once (one, or a parallel fan-out). */
 interface Step {
-  readonly calls: readonly { readonly edge: Edge; readonly optional: boolean }[];
+  readonly calls: readonly StepCall[];
 }
 
 /**
@@ -27,20 +37,22 @@ export class ServiceModel implements InstanceHost {
   readonly metrics: CallMetrics;
   readonly concurrency: number;
   readonly queueLimit: number;
+  /** Honours callers' deadlines: drops work whose caller has given up, passes the rest of the budget on. */
+  readonly propagatesDeadlines: boolean;
   private steps: Step[] = [];
   private readonly work: () => number;
   private readonly errorRng: Rng;
-  private next = 0;
 
   constructor(
     readonly name: string,
     private readonly spec: Service,
     zoneIndexes: readonly number[],
     private readonly world: World,
-    rng: Rng,
+    private readonly rng: Rng,
   ) {
     this.concurrency = spec.concurrency;
     this.queueLimit = spec.queue;
+    this.propagatesDeadlines = spec.deadlinePropagation;
     this.metrics = new CallMetrics(world.resolutionMs);
     this.work = makeSampler(spec.latency, rng.fork('latency'));
     this.errorRng = rng.fork('errors');
@@ -50,18 +62,28 @@ export class ServiceModel implements InstanceHost {
     );
   }
 
-  /** Resolves the calls into edges, once every service exists. */
-  connect(edgeTo: (callee: string) => Edge): void {
+  /** Resolves the calls into edges, once every service exists; a traffic split on an edge sends its calls to the split's services. */
+  connect(): void {
+    const splitRng = this.rng.fork('split');
     this.steps = this.spec.calls.map((step) => ({
-      calls: ('parallel' in step ? step.parallel : [step]).map((c) => ({ edge: edgeTo(c.to), optional: c.optional })),
+      calls: ('parallel' in step ? step.parallel : [step]).map((c): StepCall => {
+        const edge = this.world.edge(this.name, c.to);
+        const split = edge.policy.split;
+        return {
+          edge,
+          split: split ? { edges: split.map((d) => this.world.edge(this.name, d.service)), chooser: new TrafficSplit(split.map((d) => d.weight), splitRng.fork(c.to)) } : null,
+          optional: c.optional,
+          method: c.method,
+          path: c.path,
+        };
+      }),
     }));
   }
 
-  /** Round robin over all instances, healthy or not: no health checking without the mesh's policies. */
-  pick(): Instance {
-    const instance = this.instances[this.next];
-    this.next = this.next + 1 === this.instances.length ? 0 : this.next + 1;
-    return instance;
+  /** The caller gave up on `attempt`: a service that honours deadlines stops its work (queued work is skipped when its turn comes). */
+  abandon(attempt: Attempt): void {
+    if (!this.propagatesDeadlines) return;
+    if (attempt.state === AttemptState.Working || attempt.state === AttemptState.Calling) this.finish(attempt, 499, '4xx');
   }
 
   now(): number {
@@ -69,6 +91,10 @@ export class ServiceModel implements InstanceHost {
   }
 
   begin(attempt: Attempt): void {
+    if (this.propagatesDeadlines && (attempt.abandoned || attempt.deadline <= this.world.clock.now())) {
+      return this.finish(attempt, 504, 'timeout'); // the caller has given up: drop the work
+    }
+    if (this.propagatesDeadlines && attempt.deadline !== Infinity) this.world.clock.schedule(attempt.deadline - this.world.clock.now(), this.deadlinePassed, attempt);
     const ms = this.work() * attempt.instance.slowdown;
     if (ms > 0) this.world.clock.schedule(ms, this.workDone, attempt);
     else this.workDone(attempt);
@@ -88,6 +114,10 @@ export class ServiceModel implements InstanceHost {
     }
   }
 
+  private readonly deadlinePassed = (attempt: Attempt): void => {
+    if (attempt.state === AttemptState.Working || attempt.state === AttemptState.Calling) this.finish(attempt, 504, 'timeout');
+  };
+
   private readonly workDone = (attempt: Attempt): void => {
     if (attempt.state !== AttemptState.Working) return; // reset by a crash meanwhile
     if (this.spec.errorRate > 0 && this.errorRng.next() < this.spec.errorRate) return this.finish(attempt, 500, '5xx');
@@ -101,7 +131,9 @@ export class ServiceModel implements InstanceHost {
     attempt.state = AttemptState.Calling;
     attempt.pending = calls.length;
     for (let i = 0; i < calls.length && attempt.state === AttemptState.Calling; i++) {
-      this.world.call(calls[i].edge, attempt, calls[i].optional);
+      const c = calls[i];
+      const edge = c.split === null ? c.edge : c.split.edges[c.split.chooser.pick()];
+      this.world.call(edge, attempt, c.optional, c.method, c.path);
     }
   }
 

@@ -1,5 +1,5 @@
-import type { CallRequest } from '../proxy-core/dispatch.js';
 import type { Outcome } from '../proxy-core/failure-cause.js';
+import { RoutedCall } from '../proxy-core/routed-call.js';
 import type { Edge } from './edge.js';
 
 /** Whoever made a call and wants its outcome: a request being served, or a load generator. */
@@ -8,23 +8,33 @@ export interface CallOrigin {
   onCallDone(call: SimCall, status: number, outcome: Outcome): void;
 }
 
-/** A call in the simulator: the core's {@link CallRequest} plus where it goes and who waits for it. */
-export class SimCall implements CallRequest {
+/** The calling instance of a call made inside the mesh. */
+export interface CallerInstance {
+  readonly service: string;
+  readonly index: number;
+}
+
+/** A call in the simulator: the core's {@link RoutedCall} plus where it goes and who waits for it. */
+export class SimCall extends RoutedCall {
   constructor(
-    readonly id: number,
+    id: number,
     readonly edge: Edge,
-    readonly headers: Readonly<Record<string, string>>,
+    headers: Readonly<Record<string, string>>,
     /** Index of the load's request class, propagated to downstream calls; -1 for none. */
     readonly classIndex: number,
-    readonly startedAt: number,
+    startedAt: number,
     readonly origin: CallOrigin,
     /** Zone index of the calling instance; -1 for load from outside the mesh. */
     readonly callerZone: number,
     /** The calling instance, or null for load from outside the mesh. */
-    readonly callerInstance: { readonly service: string; readonly index: number } | null,
+    readonly callerInstance: CallerInstance | null,
     /** A failed optional call does not fail the request that made it. */
     readonly optional: boolean,
-  ) {}
+    readonly method: string,
+    readonly path: string,
+  ) {
+    super(id, headers, startedAt);
+  }
 
   get caller(): string {
     return this.edge.from;

@@ -1,20 +1,23 @@
 import type { CallHandler, CallRequest } from '../proxy-core/dispatch.js';
 import { outcomeOfStatus, type Outcome } from '../proxy-core/failure-cause.js';
+import type { AttemptHandler } from '../proxy-core/upstream.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { Attempt } from './attempt.js';
 import { Edge } from './edge.js';
 import { FaultModel, Verdict, type MessageEnds } from './fault-model.js';
 import { resolveEdgePolicy } from './mesh-policy.js';
 import { NetworkModel } from './network-model.js';
+import { SecurityModel } from './security-model.js';
 import { SeededRng } from './seeded-rng.js';
 import { ServiceModel } from './service-model.js';
 import { SimCall } from './sim-call.js';
+import { Timeline } from './timeline.js';
 import { VirtualClock } from './virtual-clock.js';
 
 /**
  * The simulated mesh: one world owns the clock, the random streams, the topology and the
  * traffic in flight (as turmoil's `World` does). Models call into it to send requests and
- * answers across the network, through the fault rules.
+ * answers across the network, through the fault rules and the callee's inbound checks.
  */
 export class World {
   readonly clock = new VirtualClock();
@@ -22,6 +25,8 @@ export class World {
   readonly zones: readonly string[];
   readonly network: NetworkModel;
   readonly faults: FaultModel;
+  readonly security: SecurityModel;
+  readonly timeline = new Timeline();
   readonly services = new Map<string, ServiceModel>();
   readonly edges = new Map<string, Edge>();
   readonly resolutionMs: number;
@@ -39,10 +44,12 @@ export class World {
       const zones = (spec.zones ?? [this.zones[0]]).map((z) => this.zones.indexOf(z));
       this.services.set(name, new ServiceModel(name, spec, zones, this, this.rng.fork(`service/${name}`)));
     }
-    for (const service of this.services.values()) service.connect((callee) => this.edge(service.name, callee));
+    this.security = new SecurityModel(scenario, this.clock);
+    for (const service of this.services.values()) service.connect();
     const all = [...this.services.values()].flatMap((s) => s.instances);
     this.faults = new FaultModel(this.clock, this.zones, (name) => this.services.get(name)!.instances, all);
     this.faults.schedule(scenario.faults, this.rng.fork('faults'));
+    this.security.schedule(scenario.faults);
   }
 
   /** The edge `from` → `to`, created on first use with its resolved mesh policy. */
@@ -62,11 +69,12 @@ export class World {
     return this.nextId++;
   }
 
-  /** A service's request makes a downstream call on `edge`. */
-  call(edge: Edge, parent: Attempt, optional: boolean): void {
+  /** A service's request makes a downstream call on `edge`; it inherits the request's deadline if its service propagates deadlines. */
+  call(edge: Edge, parent: Attempt, optional: boolean, method: string, path: string): void {
     const p = parent.call;
     const inst = parent.instance;
-    const call = new SimCall(this.callId(), edge, p.headers, p.classIndex, this.clock.now(), parent, inst.zone, inst, optional);
+    const call = new SimCall(this.callId(), edge, p.headers, p.classIndex, this.clock.now(), parent, inst.zone, inst, optional, method, path);
+    if (inst.host.propagatesDeadlines) call.deadline = parent.deadline;
     this.dispatch(call);
   }
 
@@ -76,16 +84,26 @@ export class World {
     call.edge.dispatch(call, this.outcomes);
   }
 
-  /** The terminal dispatch of every edge: pick an instance, apply the fault rules, cross the network. */
-  send(edge: Edge, call: SimCall, handler: CallHandler): void {
-    edge.countAttempt();
-    const instance = edge.callee.pick();
-    const attempt = new Attempt(call, handler, instance);
+  /** The transport of every edge: an attempt to instance `host` crosses the network, through mTLS and the fault rules. */
+  sendAttempt(edge: Edge, call: SimCall, host: number, number: number, expectedTimeoutMs: number, handler: AttemptHandler): void {
+    const now = this.clock.now();
+    edge.countAttempt(now);
+    const instance = edge.callee.instances[host];
+    const attempt = new Attempt(call, handler, instance, host, number, now, expectedTimeoutMs);
+    handler.onAttemptSent(attempt);
     let delay = this.network.delay(call.callerZone, instance.zone);
+    if (this.security.mtls && call.callerInstance !== null) {
+      const extra = this.security.connect(edge, call, host, delay);
+      if (extra < 0) return this.answer(attempt, delay * 2, 0, 'tls');
+      delay += extra;
+    }
     if (this.faults.anyRule) {
       const verdict = this.faults.checkRequest(this.endsOf(call, instance));
       if (verdict === Verdict.Drop) return;
-      if (verdict === Verdict.Abort) return this.answer(attempt, delay + this.faults.addedDelay, this.faults.abortStatus);
+      if (verdict === Verdict.Abort) {
+        const status = this.faults.abortStatus;
+        return this.answer(attempt, delay + this.faults.addedDelay, status, outcomeOfStatus(status));
+      }
       delay += this.faults.addedDelay;
     }
     if (delay > 0) this.clock.schedule(delay, this.arrive, attempt);
@@ -103,15 +121,26 @@ export class World {
     else deliver(attempt);
   }
 
-  private answer(attempt: Attempt, delay: number, status: number): void {
+  private answer(attempt: Attempt, delay: number, status: number, outcome: Outcome): void {
     attempt.status = status;
-    attempt.outcome = outcomeOfStatus(status);
+    attempt.outcome = outcome;
     if (delay > 0) this.clock.schedule(delay, deliver, attempt);
     else deliver(attempt);
   }
 
+  /** The attempt reaches the callee's sidecar: inbound checks, then the instance. */
   private readonly arrive = (attempt: Attempt): void => {
     if (attempt.instance.down) return this.respond(attempt, 0, 'connect-failure');
+    const call = attempt.call;
+    const rateLimit = call.edge.rateLimit;
+    if (this.security.inbound) {
+      const status = this.security.admit(call, attempt.instance.service);
+      if (status !== 0) return this.respond(attempt, status, this.security.rejection);
+    }
+    if (rateLimit !== null && !rateLimit.check(this.security.rateLimitKey(rateLimit.key, call))) {
+      return this.respond(attempt, rateLimit.status, 'rate-limited');
+    }
+    attempt.deadline = this.clock.now() + attempt.expectedTimeoutMs;
     attempt.instance.accept(attempt);
   };
 
@@ -138,6 +167,7 @@ export class World {
 }
 
 function deliver(attempt: Attempt): void {
-  if (attempt.status === 0) attempt.handler.onError(attempt.call, attempt.outcome as Exclude<Outcome, 'ok'>);
-  else attempt.handler.onResponse(attempt.call, attempt.status, attempt.outcome);
+  if (attempt.abandoned) return;
+  if (attempt.status === 0) attempt.handler.onAttemptError(attempt.call, attempt, attempt.outcome as Exclude<Outcome, 'ok'>);
+  else attempt.handler.onAttemptResponse(attempt.call, attempt, attempt.status, attempt.outcome, attempt.retryAfterMs);
 }

@@ -34,6 +34,9 @@ export interface FixtureRun {
   utilization?: Record<string, number>;
   dropped?: number;
   durationMs?: number;
+  /** Amplification by edge name ('' for the whole mesh). */
+  amplification?: Record<string, number | null>;
+  recoveryTimeMs?: number | null;
 }
 
 /** A MetricSource reading a FixtureRun. */
@@ -46,6 +49,8 @@ export function sourceOf(run: FixtureRun): MetricSource {
       return run.entry;
     },
     utilization: (service) => run.utilization?.[service],
+    amplification: (selector: TrafficSelector) => run.amplification?.[selector.edge ?? selector.service ?? ''],
+    recoveryTimeMs: () => run.recoveryTimeMs ?? null,
     dropped: () => run.dropped ?? 0,
     durationMs: () => run.durationMs ?? 10_000,
   };

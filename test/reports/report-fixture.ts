@@ -2,7 +2,7 @@
 import { FAILURE_CAUSES } from '../../proxy-core/failure-cause.js';
 import type { FailureCause } from '../../proxy-core/failure-cause.js';
 import { REPORT_SCHEMA } from '../../reports/report.js';
-import type { CallStats, RunReport, ServiceStats, ThresholdResult } from '../../reports/report.js';
+import type { CallStats, EdgeStats, RunReport, ServiceStats, ThresholdResult } from '../../reports/report.js';
 
 /** Call stats with the given counts; unlisted causes are 0. */
 export function callStats(requests: number, ok: number, errors: Partial<Record<FailureCause, number>> = {}, p99 = 120): CallStats {
@@ -11,9 +11,15 @@ export function callStats(requests: number, ok: number, errors: Partial<Record<F
     ok,
     errors: { ...(Object.fromEntries(FAILURE_CAUSES.map((c) => [c, 0])) as Record<FailureCause, number>), ...errors },
     attempts: requests,
+    retries: 0,
+    amplification: requests > 0 ? 1 : 0,
     latency_ms: { mean: 20, p50: 12.5, p90: 60, p99, p999: 900, max: 2500 },
-    timeseries: { resolution_ms: 1000, requests: [requests], ok: [ok], errors: [requests - ok], p50_ms: [12.5], p99_ms: [p99] },
+    timeseries: { resolution_ms: 1000, requests: [requests], ok: [ok], errors: [requests - ok], p50_ms: [12.5], p99_ms: [p99], attempts: [requests] },
   };
+}
+
+function edgeStats(stats: CallStats): EdgeStats {
+  return { ...stats, policy: { retries_denied: 0, retry_overflow: 0, hedges: 0, rejected: 0, no_healthy_host: 0, ejections: 0, breaker_opened: 0 } };
 }
 
 function serviceStats(stats: CallStats): ServiceStats {
@@ -36,9 +42,12 @@ export function sampleReport(thresholds: ThresholdResult[] = []): RunReport {
       inventory: serviceStats(callStats(0, 0)),
     },
     edges: {
-      'checkout->payments': callStats(11_900, 11_400, { '5xx': 100, timeout: 400 }),
-      'checkout->inventory': callStats(0, 0),
+      'checkout->payments': edgeStats(callStats(11_900, 11_400, { '5xx': 100, timeout: 400 })),
+      'checkout->inventory': edgeStats(callStats(0, 0)),
     },
+    events: [],
+    events_dropped: 0,
+    recovery: [],
     thresholds,
     ok: thresholds.every((t) => t.ok),
   };

@@ -38,6 +38,7 @@ describe('service model', () => {
 
   it('runs sequential calls one after another and parallel calls at once', () => {
     const r = simulate({
+      security: { mtls: 'DISABLE' }, // exact latencies: no mTLS handshakes
       services: {
         api: { calls: [{ to: 'a' }, { parallel: [{ to: 'b' }, { to: 'c' }] }] },
         a: { latency: '10ms' },
@@ -83,9 +84,21 @@ describe('service model', () => {
       network: { sameZone: '1ms', crossZone: '10ms' },
       services: { api: { zones: ['a'], calls: [{ to: 'db' }] }, db: { replicas: 2, zones: ['a', 'b'] } },
       load: { l: steady('100/s', '1s') },
+      security: { mtls: 'DISABLE' }, // exact latencies: no mTLS handshakes
     });
     // Round robin: half the calls stay in zone a (2 ms round trip), half cross (20 ms).
     expect(r.edges['api->db'].latency_ms.p50).toBeCloseTo(2, 1);
     expect(r.edges['api->db'].latency_ms.max).toBeCloseTo(20, 1);
+  });
+
+  it('charges a new mTLS connection one extra round trip and the handshake CPU, once per pair of instances', () => {
+    const r = simulate({
+      network: { sameZone: '5ms' },
+      services: { api: { calls: [{ to: 'db' }] }, db: {} },
+      load: { l: steady('10/s', '1s') },
+    });
+    // Auto mTLS (PERMISSIVE): the first call opens the connection: 10 ms round trip + 10 ms handshake + 0.5 ms CPU.
+    expect(r.edges['api->db'].latency_ms.max).toBeCloseTo(20.5, 1);
+    expect(r.edges['api->db'].latency_ms.p50).toBeCloseTo(10, 1);
   });
 });
