@@ -8,7 +8,6 @@ export * from './rng.js';
 export * from './dispatch.js';
 export * from './failure-cause.js';
 export * from './policy-event.js';
-export * from './timeout.js';
 // The router and what it composes
 export * from './routed-call.js';
 export * from './upstream.js';
