@@ -335,7 +335,9 @@ export class OutlierDetector {
     if (this.stopped) return;
     const interval = this.c.intervalMs;
     const now = this.clock.now();
-    const next = this.origin + (Math.floor((now - this.origin) / interval) + 1) * interval;
+    let next = this.origin + (Math.floor((now - this.origin) / interval) + 1) * interval;
+    // Rounding can land the boundary on now itself; the sweep that runs now must arm the next one.
+    if (next - now < 1e-6) next += interval;
     this.timer = this.clock.schedule(next - now, OutlierDetector.onSweepTimer, this);
     this.timerArmed = true;
   }

@@ -310,3 +310,24 @@ describe('OutlierDetector (Envoy outlier detection)', () => {
     );
   });
 });
+
+describe('OutlierDetector sweep timing', () => {
+  it('arms the next sweep after a sweep whose time rounds onto an interval boundary (no endless zero-delay sweeps)', () => {
+    for (const start of [81.3063799016033, 0.1 + 0.2, 1e6 / 3, 7.7]) {
+      const clock = new VirtualClock();
+      clock.schedule(start, () => {}, null);
+      clock.run();
+      const sweeps: number[] = [];
+      const detector = new OutlierDetector(clock, new SeededRng(1), 4, { consecutive5xx: 1, maxEjectionPercent: 100, intervalMs: 1000, baseEjectionTimeMs: 3000 }, (kind, _h, at) => {
+        if (kind === 'host-returned') sweeps.push(at);
+      });
+      detector.onResult(0, 503, '5xx');
+      let fired = 0;
+      const queue = clock.queue;
+      while (queue.size > 0 && fired++ < 1000) queue.fireNext();
+      expect(fired).toBeLessThan(1000);
+      expect(sweeps).toHaveLength(1);
+      expect(sweeps[0] - start).toBeCloseTo(3000, 6);
+    }
+  });
+});
