@@ -166,7 +166,6 @@ export class Router implements AttemptHandler {
     }
     const now = this.clock.now();
     if (p.routeTimeoutMs > 0 && now + p.routeTimeoutMs < call.deadline) call.deadline = now + p.routeTimeoutMs;
-    if (call.deadline !== Infinity) call.routeTimer = this.clock.schedule(call.deadline - now, this.onRouteTimeout, call);
     call.retriesLeft = p.maxRetries;
     this.sendAttempt(call);
   }
@@ -191,6 +190,7 @@ export class Router implements AttemptHandler {
     const tryMs = p.perTryTimeoutMs > 0 && p.perTryTimeoutMs < remaining ? p.perTryTimeoutMs : 0;
     // Envoy: the expected timeout is the per-try timeout unless hedging, capped by what is left.
     const expected = tryMs > 0 && !p.hedgeOnPerTryTimeout ? tryMs : Math.max(1, remaining);
+    if (tryMs === 0) this.armRouteTimer(call);
     p.hosts.attemptStarted(host);
     if (p.accrual !== null) {
       p.accrual.onDispatch(host);
@@ -240,6 +240,7 @@ export class Router implements AttemptHandler {
     call.tryTimer = 0;
     if (call.settled || a.abandoned) return;
     if (this.p.hedgeOnPerTryTimeout) {
+      this.armRouteTimer(call); // the slow attempt stays out: only the route deadline bounds it now
       // Envoy: a hedge on per-try timeout needs only a retry left, not a matching retry_on.
       if (call.retriesLeft > 0 && call.backoffTimer === 0) {
         call.retriesLeft--;
@@ -253,6 +254,14 @@ export class Router implements AttemptHandler {
     this.abandonAttempt(call, a, true);
     this.failed(call, 0, 'timeout', -1);
   };
+
+  /**
+   * Arms the route timeout when no per-try timeout fires before it. Most calls end within their
+   * first per-try timeout, so they never schedule (and cancel) a second timer.
+   */
+  private armRouteTimer(call: RoutedCall): void {
+    if (call.routeTimer === 0 && call.deadline !== Infinity) call.routeTimer = this.clock.schedule(call.deadline - this.clock.now(), this.onRouteTimeout, call);
+  }
 
   private readonly onRouteTimeout = (call: RoutedCall): void => {
     call.routeTimer = 0;
@@ -274,6 +283,7 @@ export class Router implements AttemptHandler {
         ? retryAfterMs
         : p.backoff.delay(call.attempts, call.previousBackoffMs, this.rng);
     call.previousBackoffMs = delay;
+    this.armRouteTimer(call);
     if (delay > 0) call.backoffTimer = this.clock.schedule(delay, this.retryNow, call);
     else this.sendAttempt(call);
   }

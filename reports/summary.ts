@@ -7,7 +7,7 @@ import { painter } from './color.js';
 import type { Paint } from './color.js';
 import { METRICS } from './metric-catalogue.js';
 import { parseMetricSelector } from './metric-selector.js';
-import type { CallStats, RunReport, ThresholdResult } from './report.js';
+import type { CallStats, EdgeStats, RunReport, ThresholdResult } from './report.js';
 import { formatCount, NONE, trafficCells } from './summary-cells.js';
 import { alignColumns } from './text-table.js';
 import type { Align } from './text-table.js';
@@ -39,6 +39,8 @@ export function renderSummary(report: RunReport, options: SummaryOptions): strin
     [headerLine(report, paint)],
     table('service', [['(entry)', report.entry], ...Object.entries(report.services)]),
     ...(edges.length > 0 ? [table('edge', edges)] : []),
+    ...policySection(report, paint),
+    ...recoverySection(report, paint),
     thresholdLines(report.thresholds, paint),
   ];
   return `${sections.map((lines) => lines.join('\n')).join('\n\n')}\n`;
@@ -66,6 +68,40 @@ function trafficTable(
   const cells = rows.map(([name, stats]) => [name, ...trafficCells(stats, simulatedMs)]);
   const [header, ...body] = alignColumns([[title, ...TRAFFIC_COLUMNS], ...cells], TRAFFIC_ALIGN).map((line) => fit(line, width));
   return [paint('dim', header), ...body];
+}
+
+const POLICY_COLUMNS = ['edge', 'attempts', 'amplification', 'retries denied', 'rejected', 'ejections', 'breaker opened'];
+
+/** What the policies did, one row per edge where they did something; nothing when none did. */
+function policySection(report: RunReport, paint: Paint): string[][] {
+  const active = Object.entries(report.edges).filter(([, e]) => isActive(e));
+  if (active.length === 0) return [];
+  const rows = active.map(([name, e]) => {
+    const p = e.policy;
+    return [name, formatCount(e.attempts), `×${e.amplification.toFixed(3)}`, formatCount(p.retries_denied + p.retry_overflow), formatCount(p.rejected), formatCount(p.ejections), formatCount(p.breaker_opened)];
+  });
+  const [header, ...body] = alignColumns([POLICY_COLUMNS, ...rows], ['left', 'right', 'right', 'right', 'right', 'right', 'right']);
+  const dropped = report.events_dropped > 0 ? ` (${formatCount(report.events_dropped)} more not kept)` : '';
+  const events = paint('dim', `${formatCount(report.events.length)} policy events on the timeline${dropped}`);
+  return [[paint('dim', header), ...body, events]];
+}
+
+function isActive(e: EdgeStats): boolean {
+  const p = e.policy;
+  return e.attempts !== e.requests || p.retries_denied + p.retry_overflow + p.rejected + p.ejections + p.breaker_opened > 0;
+}
+
+/** Recovery after each fault: how long after its end the entry was back to its pre-fault success and p99. */
+function recoverySection(report: RunReport, paint: Paint): string[][] {
+  const measured = report.recovery.filter((r) => r.baseline !== null);
+  if (measured.length === 0) return [];
+  const rows = measured.map((r) => [
+    `${r.kind} on ${r.target}`,
+    `${formatDuration(r.start_ms)}–${formatDuration(r.end_ms)}`,
+    r.recovered ? `recovered ${formatDuration(r.recovery_ms!)} after` : 'never recovered',
+  ]);
+  const lines = alignColumns([['recovery', 'fault', ''], ...rows], ['left', 'left', 'left']);
+  return [[paint('dim', lines[0].trimEnd()), ...lines.slice(1).map((line, i) => (measured[i].recovered ? line : paint('red', line)))]];
 }
 
 function fit(line: string, width: number | undefined): string {
