@@ -115,4 +115,28 @@ describe('renderSummary', () => {
   it('writes no trailing spaces', () => {
     expect(plain).not.toMatch(/ $/m);
   });
+
+  it('lists the edges whose policies acted, with amplification, and leaves out the others', () => {
+    const report = sampleReport();
+    const edge = report.edges['checkout->payments'];
+    report.edges['checkout->payments'] = { ...edge, attempts: 17_850, amplification: 1.5, policy: { ...edge.policy, retries_denied: 12, ejections: 2 } };
+    report.events = [{ at_ms: 1000, kind: 'host-ejected', edge: 'checkout->payments', caller_instance: 0, instance: 1 }];
+    const text = renderSummary(report, { color: false });
+    expect(lineWith(text, 'amplification')).toMatch(/^edge +attempts +amplification +retries denied +rejected +ejections +breaker opened$/);
+    expect(lines(text).filter((l) => l.startsWith('checkout->payments ')).at(-1)).toMatch(/17,850 +×1\.500 +12 +0 +2 +0$/);
+    expect(text).toContain('1 policy events on the timeline');
+    expect(lines(text).filter((l) => l.startsWith('checkout->inventory'))).toHaveLength(1); // only in the traffic table
+  });
+
+  it('says how long the entry took to recover after each fault, or that it never did', () => {
+    const report = sampleReport();
+    const baseline = { success: 1, p99_ms: 100 };
+    report.recovery = [
+      { fault: 0, kind: 'slowdown', target: 'db', start_ms: 60_000, end_ms: 90_000, baseline, recovery_ms: 4000, recovered: true },
+      { fault: 1, kind: 'abort', target: 'payments[0]', start_ms: 120_000, end_ms: 150_000, baseline, recovery_ms: null, recovered: false },
+    ];
+    const text = renderSummary(report, { color: false });
+    expect(lineWith(text, 'slowdown on db')).toMatch(/1m–1m 30s +recovered 4s after$/);
+    expect(lineWith(text, 'abort on payments[0]')).toMatch(/2m–2m 30s +never recovered$/);
+  });
 });
