@@ -6,26 +6,11 @@ import { PriorityLevels, resolveLocality } from '../../proxy-core/locality-prior
 import type { Rng } from '../../proxy-core/rng.js';
 import { VirtualClock } from '../../sim/virtual-clock.js';
 import { SeededRng } from '../../sim/seeded-rng.js';
+import { scriptedInts } from './scripted-rng.js';
 
 const hostSet = (specs: HostSpec[]) => new HostSet(specs, new VirtualClock());
 const equalHosts = (n: number) => hostSet(Array.from({ length: n }, () => ({ zone: 0 })));
 
-/** An Rng whose int(n) returns the scripted values, checking each is below n. */
-function scripted(ints: number[]): Rng {
-  return {
-    next: () => {
-      throw new Error('unexpected next()');
-    },
-    int: (n) => {
-      const v = ints.shift();
-      if (v === undefined || v >= n) throw new Error(`unscripted int(${n})`);
-      return v;
-    },
-    fork() {
-      return this;
-    },
-  };
-}
 
 /** Makes `count` attempts outstanding on host `h`. */
 function load(hosts: HostSet, h: number, count: number): void {
@@ -36,7 +21,7 @@ describe('least request, equal weights (Envoy N_CHOICES P2C, with replacement)',
   it('keeps the less loaded of the two drawn hosts; a double draw of the busy host picks it', () => {
     const hosts = equalHosts(2);
     load(hosts, 0, 3);
-    const lb = createLoadBalancer('least-request', hosts, scripted([0, 1, 1, 0, 1, 1, 0, 0]));
+    const lb = createLoadBalancer('least-request', hosts, scriptedInts([0, 1, 1, 0, 1, 1, 0, 0]));
     expect([lb.pick(), lb.pick(), lb.pick(), lb.pick()]).toEqual([1, 1, 1, 0]);
   });
 
@@ -44,7 +29,7 @@ describe('least request, equal weights (Envoy N_CHOICES P2C, with replacement)',
     const hosts = equalHosts(3);
     load(hosts, 0, 1);
     load(hosts, 2, 1);
-    const lb = createLoadBalancer('least-request', hosts, scripted([2, 0, 0, 2]));
+    const lb = createLoadBalancer('least-request', hosts, scriptedInts([2, 0, 0, 2]));
     expect([lb.pick(), lb.pick()]).toEqual([2, 0]);
   });
 

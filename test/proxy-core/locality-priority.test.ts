@@ -12,6 +12,7 @@ import {
 } from '../../proxy-core/locality-priority.js';
 import type { Rng } from '../../proxy-core/rng.js';
 import { VirtualClock } from '../../sim/virtual-clock.js';
+import { scriptedInts } from './scripted-rng.js';
 
 /** P0 with `healthy` of 100 hosts healthy, P1 100 % healthy (priority.rst's first table). */
 const withHealthyP1 = (healthy: number) => priorityLoad([healthy, 100], [100, 100]);
@@ -114,22 +115,6 @@ describe('resolveLocality', () => {
   });
 });
 
-/** An Rng that returns scripted integers. */
-function scripted(ints: number[]): Rng {
-  return {
-    next: () => {
-      throw new Error('unexpected next()');
-    },
-    int: (n) => {
-      const v = ints.shift();
-      if (v === undefined || v >= n) throw new Error(`unscripted int(${n})`);
-      return v;
-    },
-    fork() {
-      return this;
-    },
-  };
-}
 
 describe('PriorityLevels', () => {
   const zones = [0, 1, 0, 1, 1];
@@ -171,7 +156,7 @@ describe('PriorityLevels', () => {
     const hosts = hostSet();
     hosts.setHealthy(0, false);
     const levels = new PriorityLevels(hosts, resolveLocality({ enabled: true }), 0); // loads 70/30
-    const rng = scripted([0, 69, 70, 99]);
+    const rng = scriptedInts([0, 69, 70, 99]);
     expect([0, 0, 0, 0].map(() => levels.pickLevel(rng))).toEqual([0, 0, 1, 1]);
   });
 });

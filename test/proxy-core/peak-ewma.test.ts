@@ -4,23 +4,8 @@ import { createLoadBalancer } from '../../proxy-core/load-balancer.js';
 import type { Rng } from '../../proxy-core/rng.js';
 import { VirtualClock } from '../../sim/virtual-clock.js';
 import { SeededRng } from '../../sim/seeded-rng.js';
+import { scriptedInts } from './scripted-rng.js';
 
-/** An Rng whose int(n) returns the scripted values, checking each is below n. */
-function scripted(ints: number[]): Rng {
-  return {
-    next: () => {
-      throw new Error('unexpected next()');
-    },
-    int: (n) => {
-      const v = ints.shift();
-      if (v === undefined || v >= n) throw new Error(`unscripted int(${n})`);
-      return v;
-    },
-    fork() {
-      return this;
-    },
-  };
-}
 
 /** Advances the virtual clock to `t` ms. */
 function advanceTo(clock: VirtualClock, t: number): void {
@@ -40,14 +25,14 @@ describe('peak-EWMA P2C (Linkerd: tower p2c over PeakEwma)', () => {
     const hosts = new HostSet([{ zone: 0 }, { zone: 0 }, { zone: 0 }], clock);
     hosts.attemptStarted(1); // cost 60 vs 30
     // (a, b) = (1, 2) → 2; (0, 0) collides → a = 2, b = 0: tie → a = 2; (1, 0) → 0
-    const lb = createLoadBalancer('peak-ewma', hosts, scripted([1, 2, 0, 0, 1, 0]));
+    const lb = createLoadBalancer('peak-ewma', hosts, scriptedInts([1, 2, 0, 0, 1, 0]));
     expect([lb.pick(), lb.pick(), lb.pick()]).toEqual([2, 2, 0]);
   });
 
   it('picks a lone candidate without drawing', () => {
     const hosts = new HostSet([{ zone: 0 }, { zone: 0 }], new VirtualClock());
     hosts.setHealthy(1, false); // 50 % healthy: not in panic, one candidate
-    const lb = createLoadBalancer('peak-ewma', hosts, scripted([]));
+    const lb = createLoadBalancer('peak-ewma', hosts, scriptedInts([]));
     expect([lb.pick(), lb.pick()]).toEqual([0, 0]);
   });
 
