@@ -3,7 +3,6 @@ import { HostSet, type HostSpec } from '../../proxy-core/host-set.js';
 import { LeastRequestBalancer } from '../../proxy-core/least-request.js';
 import { createLoadBalancer, resolveLoadBalancer } from '../../proxy-core/load-balancer.js';
 import { PriorityLevels, resolveLocality } from '../../proxy-core/locality-priority.js';
-import type { Rng } from '../../proxy-core/rng.js';
 import { VirtualClock } from '../../sim/virtual-clock.js';
 import { SeededRng } from '../../sim/seeded-rng.js';
 import { scriptedInts } from './scripted-rng.js';

@@ -10,7 +10,6 @@ import {
   priorityState,
   resolveLocality,
 } from '../../proxy-core/locality-priority.js';
-import type { Rng } from '../../proxy-core/rng.js';
 import { VirtualClock } from '../../sim/virtual-clock.js';
 import { scriptedInts } from './scripted-rng.js';
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HostSet } from '../../proxy-core/host-set.js';
 import { createLoadBalancer } from '../../proxy-core/load-balancer.js';
-import type { Rng } from '../../proxy-core/rng.js';
 import { VirtualClock } from '../../sim/virtual-clock.js';
 import { SeededRng } from '../../sim/seeded-rng.js';
 import { scriptedInts } from './scripted-rng.js';
