@@ -32,6 +32,19 @@ export const Retries = z.strictObject({
 /** Parsed retries. */
 export type Retries = z.output<typeof Retries>;
 
+/**
+ * gRPC's hedging policy (A6 hedgingPolicy): the first attempt at once, another every
+ * `hedgingDelay` until `maxAttempts` (capped at 5), the first good answer wins; a non-fatal
+ * failure sends the next hedge at once. Exclusive with `retries`, as in gRPC.
+ */
+export const Hedging = z.strictObject({
+  maxAttempts: z.number().int().min(2).max(5),
+  hedgingDelay: Duration.refine((ms) => ms > 0, 'expected a delay above 0 (faultline does not send all hedges at once)'),
+  nonFatalStatusCodes: z.string().default('unavailable').meta({ description: 'Failures after which the next hedge goes at once, in retryOn syntax (gRPC names or status codes).' }),
+});
+/** A parsed hedging policy. */
+export type Hedging = z.output<typeof Hedging>;
+
 /** A retry budget: Envoy's, Linkerd's, gRPC's retry throttling, or the SRE book's adaptive throttling. */
 export const RetryBudget = z.discriminatedUnion('type', [
   z.strictObject({
@@ -178,6 +191,7 @@ export const MeshPolicy = z.strictObject({
   to: z.string().default('*'),
   timeout: Duration.optional().meta({ description: 'Route timeout over all attempts and backoff; 0s disables (Envoy default 15s).' }),
   retries: Retries.optional(),
+  hedging: Hedging.optional(),
   retryBudget: RetryBudget.optional(),
   connectionPool: ConnectionPool.optional(),
   outlierDetection: OutlierDetection.optional(),

@@ -3,7 +3,7 @@
  * every block of the scenario becomes the proxy-core policy that implements it, with the
  * references' defaults where a field is absent and the policy off where a block is.
  */
-import { createBackoff } from '../proxy-core/backoff.js';
+import { constantBackoff, createBackoff } from '../proxy-core/backoff.js';
 import { Bulkhead } from '../proxy-core/bulkhead.js';
 import { FailureAccrual, type FailureAccrualOptions } from '../proxy-core/failure-accrual.js';
 import { FaultFilter } from '../proxy-core/fault-filter.js';
@@ -74,7 +74,24 @@ function eventSink(edge: Edge, world: World, callerIndex: number): PolicyEventSi
   };
 }
 
+/** gRPC A6: hedging sends at most 5 attempts. */
+const GRPC_MAX_ATTEMPTS = 5;
+
 function retryPolicies(policy: EdgePolicy) {
+  const h = policy.hedging;
+  // gRPC hedging is Envoy's hedge on per-try timeout with the hedging delay as the per-try timeout and no backoff.
+  if (h) {
+    return {
+      perTryTimeoutMs: h.hedgingDelay,
+      maxRetries: Math.min(h.maxAttempts, GRPC_MAX_ATTEMPTS) - 1,
+      retryOn: RetryOn.parse(h.nonFatalStatusCodes),
+      backoff: constantBackoff(0),
+      retryAfter: true,
+      avoidPreviousHosts: true, // A6: hedges should reach other backends where the balancer can
+      hostSelectionRetryMaxAttempts: ISTIO_HOST_SELECTION_RETRY_MAX_ATTEMPTS,
+      hedgeOnPerTryTimeout: true,
+    };
+  }
   const r = policy.retries;
   return {
     perTryTimeoutMs: r?.perTryTimeout ?? 0,

@@ -13,6 +13,9 @@ export function checkMesh(scenario: Scenario): IssueDraft[] {
   return scenario.mesh.policies.flatMap((policy, i) => {
     const path = ['mesh', 'policies', i];
     return [
+      ...(policy.retries && policy.hedging
+        ? [{ code: 'FL_SCENARIO_SCHEMA' as const, path: [...path, 'hedging'], message: 'retries and hedging on the same policy', expected: 'one of retries or hedging (gRPC: retryPolicy and hedgingPolicy are exclusive)' }]
+        : []),
       ...(isWildcardOr(policy.from, callers) ? [] : [referenceIssue([...path, 'from'], 'unknown caller (a service or a load)', policy.from, ['*', ...callers])]),
       ...(isWildcardOr(policy.to, services) ? [] : [referenceIssue([...path, 'to'], 'unknown service', policy.to, ['*', ...services])]),
     ];

@@ -147,6 +147,13 @@ describe('parseScenario: references and consistency', () => {
     ]);
   });
 
+  it('refuses retries and hedging on one policy, as gRPC does', () => {
+    const issues = issuesOf(
+      variant((s) => (s.mesh = { policies: [{ from: 'front', to: 'back', retries: { attempts: 2 }, hedging: { maxAttempts: 2, hedgingDelay: '50ms' } }] })),
+    );
+    expect(issues).toEqual([expect.objectContaining({ code: 'FL_SCENARIO_SCHEMA', path: ['mesh', 'policies', 0, 'hedging'], message: 'retries and hedging on the same policy' })]);
+  });
+
   it.each([
     [{ type: 'uniform', min: '5ms', max: '2ms' }, ['max'], 'max is below min'],
     [{ type: 'lognormal', median: '5ms', p99: '2ms' }, ['p99'], 'p99 is below the median'],

@@ -158,6 +158,25 @@ describe('mesh policies in the simulator', () => {
     expect(r.recovery[0]).toMatchObject({ kind: 'ca-outage', recovered: true });
   });
 
+  it('hedges as gRPC does: a slow attempt is overtaken by a hedge sent after the hedging delay', () => {
+    const run = (hedging?: { maxAttempts: number; hedgingDelay: string }) =>
+      simulate({
+        services: { A: { concurrency: 64, calls: [{ to: 'B' }] }, B: { replicas: 2, concurrency: 64, latency: '10ms' } },
+        mesh: { policies: [{ from: 'A', to: 'B', ...(hedging ? { hedging } : {}) }] },
+        load: { l: steady('A', '100/s', '10s') },
+        faults: [{ kind: 'slowdown', service: 'B', instance: 1, factor: 50, at: '0s', for: '10s' }],
+        security: { mtls: 'DISABLE' },
+      });
+    const plain = run();
+    const hedged = run({ maxAttempts: 2, hedgingDelay: '50ms' });
+    expect(plain.edges['A->B'].latency_ms.p99).toBeCloseTo(500, 0); // round robin: every other call hits the slow one
+    expect(hedged.edges['A->B'].latency_ms.p99).toBeCloseTo(60, 0); // 50 ms delay, then 10 ms on the fast one
+    const e = hedged.edges['A->B'];
+    expect(e.policy.hedges).toBe(e.retries); // every extra attempt is a hedge: the slow ones still finish
+    expect(e.policy.hedges).toBeGreaterThan(400); // about every call that first went to the slow instance
+    expect(hedged.entry.ok).toBe(1000);
+  });
+
   it('splits calls over services by weight (a canary)', () => {
     const r = simulate({
       services: { A: { calls: [{ to: 'B' }] }, B: {}, 'B-canary': {} },
