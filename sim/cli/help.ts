@@ -10,7 +10,7 @@ Usage
 
 Examples
   faultline run scenarios/three-tier-shop.yaml
-  faultline run scenarios/retry-storm.yaml --seed 7 --json > report.json
+  faultline run scenarios/cascades/retry-storm-naive.yaml --seed 7 --json > report.json
   faultline validate scenarios/*.yaml
 
 Exit codes
