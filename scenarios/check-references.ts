@@ -9,6 +9,7 @@ import { checkDistributions } from './checks/distributions.js';
 import { checkFaults } from './checks/faults.js';
 import { checkLoad } from './checks/load.js';
 import { checkMesh } from './checks/mesh.js';
+import { checkSecurity } from './checks/security.js';
 import { checkThresholds } from './checks/thresholds.js';
 import { checkZones } from './checks/zones.js';
 import type { IssueDraft } from './issue-draft.js';
@@ -27,6 +28,7 @@ export function checkReferences(scenario: Scenario): IssueDraft[] {
     ...checkLoad(scenario),
     ...checkFaults(scenario),
     ...checkMesh(scenario),
+    ...checkSecurity(scenario),
     ...checkDistributions(scenario),
     ...checkThresholds(scenario),
   ];

@@ -1,4 +1,5 @@
-/** Mesh policies apply to callers and callees that exist. */
+/** Mesh policies apply to callers and callees that exist, split to services that exist, and name retry conditions Envoy knows. */
+import { RetryOn } from '../../proxy-core/retry-on.js';
 import type { IssueDraft } from '../issue-draft.js';
 import type { Scenario } from '../schema.js';
 import { referenceIssue } from './reference-issue.js';
@@ -18,8 +19,21 @@ export function checkMesh(scenario: Scenario): IssueDraft[] {
         : []),
       ...(isWildcardOr(policy.from, callers) ? [] : [referenceIssue([...path, 'from'], 'unknown caller (a service or a load)', policy.from, ['*', ...callers])]),
       ...(isWildcardOr(policy.to, services) ? [] : [referenceIssue([...path, 'to'], 'unknown service', policy.to, ['*', ...services])]),
+      ...(policy.split ?? []).flatMap((d, j) => (services.includes(d.service) ? [] : [referenceIssue([...path, 'split', j, 'service'], 'unknown service', d.service, services)])),
+      ...retryConditions([...path, 'retries', 'retryOn'], policy.retries?.retryOn),
+      ...retryConditions([...path, 'hedging', 'nonFatalStatusCodes'], policy.hedging?.nonFatalStatusCodes),
     ];
   });
+}
+
+function retryConditions(path: (string | number)[], spec: string | undefined): IssueDraft[] {
+  if (spec === undefined) return [];
+  try {
+    RetryOn.parse(spec);
+    return [];
+  } catch (error) {
+    return [{ code: 'FL_SCENARIO_SCHEMA', path, message: (error as Error).message, expected: 'Envoy retry_on conditions, comma separated', found: JSON.stringify(spec) }];
+  }
 }
 
 function isWildcardOr(name: string, known: readonly string[]): boolean {

@@ -147,6 +147,30 @@ describe('parseScenario: references and consistency', () => {
     ]);
   });
 
+  it('checks the security section: services, issuers, tokens, rules, trust domains, and retry conditions', () => {
+    const issues = issuesOf(
+      variant((s) => {
+        s.services.back.trustDomain = 'Bad';
+        s.mesh = { policies: [{ from: 'front', to: 'back', retries: { retryOn: '5xx,bogus' } }] };
+        s.security = {
+          authorization: [{ service: 'bak', rules: [{ when: [{ key: 'source.ip', values: ['10.0.0.1'] }] }] }],
+          issuers: [{ issuer: 'idp', key: 'k' }],
+          tokens: { alice: { issuer: 'ipd', subject: 'alice' } },
+        };
+        s.load.users.classes.push({ name: 'signed', token: 'alise' });
+      }),
+    );
+    expect(issues).toHaveLength(6);
+    expect(issues).toEqual(expect.arrayContaining([
+      expect.objectContaining({ code: 'FL_SCENARIO_SCHEMA', path: ['mesh', 'policies', 0, 'retries', 'retryOn'] }),
+      expect.objectContaining({ code: 'FL_SCENARIO_SCHEMA', path: ['services', 'back', 'trustDomain'] }),
+      expect.objectContaining({ code: 'FL_SCENARIO_REFERENCE', path: ['security', 'authorization', 0, 'service'], suggestion: 'back' }),
+      expect.objectContaining({ code: 'FL_SCENARIO_SCHEMA', path: ['security', 'authorization', 0, 'rules'] }),
+      expect.objectContaining({ code: 'FL_SCENARIO_REFERENCE', path: ['security', 'tokens', 'alice', 'issuer'], suggestion: 'idp' }),
+      expect.objectContaining({ code: 'FL_SCENARIO_REFERENCE', path: ['load', 'users', 'classes', 1, 'token'], suggestion: 'alice' }),
+    ]));
+  });
+
   it('refuses retries and hedging on one policy, as gRPC does', () => {
     const issues = issuesOf(
       variant((s) => (s.mesh = { policies: [{ from: 'front', to: 'back', retries: { attempts: 2 }, hedging: { maxAttempts: 2, hedgingDelay: '50ms' } }] })),
