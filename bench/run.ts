@@ -8,6 +8,8 @@ import type { BenchFigure } from './bench-figure.js';
 import { benchEventQueue } from './event-queue.bench.js';
 import { benchMemory } from './memory.bench.js';
 import { benchMm1 } from './mm1.bench.js';
+import { benchPolicyChain } from './policy-chain.bench.js';
+import { benchReferenceMesh } from './reference-mesh.bench.js';
 import { benchSimPyMm1 } from './simpy-mm1.bench.js';
 
 /** A suite: a name to select it by, and the function that measures it. */
@@ -21,6 +23,8 @@ const SUITES: Suite[] = [
   { name: 'mm1', run: benchMm1 },
   { name: 'simpy-mm1', run: benchSimPyMm1 },
   { name: 'memory', run: benchMemory },
+  { name: 'policy-chain', run: benchPolicyChain },
+  { name: 'reference-mesh', run: benchReferenceMesh },
 ];
 
 function select(names: readonly string[]): Suite[] {
