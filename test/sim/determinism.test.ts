@@ -13,6 +13,16 @@ describe('determinism', () => {
     expect(a.engine.wall_ms).toBe(0); // nothing but the injected wall clock is read
   });
 
+  it.each(['scenarios/policies/zone-failover.yaml', 'scenarios/cascades/retry-storm-budgeted.yaml', 'scenarios/cascades/expired-certificate-naive.yaml'])(
+    'is deterministic with every policy on the path too: %s',
+    (path) => {
+      const { scenario, file, sha256 } = loadScenarioFile(path);
+      const a = runSimulation(scenario, { file, sha256 });
+      const b = runSimulation(scenario, { file, sha256 });
+      expect(withoutWallTime(a)).toBe(withoutWallTime(b));
+    },
+  );
+
   it('another seed gives another run', () => {
     const { scenario, file, sha256 } = loadScenarioFile('scenarios/three-tier-shop.yaml');
     const a = runSimulation(scenario, { file, sha256 }, { seed: 1 });
