@@ -171,13 +171,18 @@ const LimitWindow = { requestsPerUnit: z.number().int().min(1), unit: RateLimitU
 /**
  * A rate limit on the calls of an edge, checked by the callee (answering 429), in the
  * vocabulary of envoyproxy/ratelimit: a limit per unit, optionally one per value of a key,
- * with overrides for particular values.
+ * with overrides for particular values; shared by the callee's instances (a global limit) or
+ * per instance (Envoy's local rate limit).
  */
 export const RateLimit = z.strictObject({
   ...LimitWindow,
   key: z.string().optional().meta({ description: "A header name, or 'source.principal' / 'source.service' for the caller." }),
   perValue: z.boolean().default(false).meta({ description: 'Each value of key gets its own limit.' }),
   overrides: z.array(z.strictObject({ value: z.string(), ...LimitWindow })).default([]),
+  scope: z
+    .enum(['edge', 'instance'])
+    .default('edge')
+    .meta({ description: "edge: one limit for the edge's calls, shared by the callee's instances (a global rate limit service); instance: one per callee instance (Envoy's local rate limit, per sidecar)." }),
 });
 /** A parsed rate limit. */
 export type RateLimit = z.output<typeof RateLimit>;

@@ -24,8 +24,8 @@ export class Edge implements Upstream {
   readonly metrics: CallMetrics;
   /** One router per calling instance (index 0 for load from outside the mesh). */
   readonly routers: Router[] = [];
-  /** The callee's rate limit on this edge's calls, shared by its instances (null: none). */
-  readonly rateLimit: RateLimit | null;
+  /** The callee's rate limits on this edge's calls: one shared by its instances, or one per instance (`scope: instance`). */
+  private readonly rateLimits: RateLimit[];
   /** Hosts ejected or shut, and breaker openings, over all calling instances. */
   private ejections = 0;
   private breakerOpened = 0;
@@ -44,14 +44,20 @@ export class Edge implements Upstream {
     this.metrics = new CallMetrics(world.resolutionMs);
     this.dispatch = (req, handler) => this.routerOf(req as SimCall).dispatch(req, handler);
     const limit = policy.rateLimit;
-    this.rateLimit = limit
-      ? new RateLimit(world.clock, {
-          default: bucketForRate(limit.requestsPerUnit, RATE_LIMIT_UNIT_MS[limit.unit]),
-          key: limit.key,
-          perValue: limit.perValue,
-          overrides: limit.overrides.map((o) => ({ value: o.value, bucket: bucketForRate(o.requestsPerUnit, RATE_LIMIT_UNIT_MS[o.unit]) })),
-        })
-      : null;
+    const config = limit && {
+      default: bucketForRate(limit.requestsPerUnit, RATE_LIMIT_UNIT_MS[limit.unit]),
+      key: limit.key,
+      perValue: limit.perValue,
+      overrides: limit.overrides.map((o) => ({ value: o.value, bucket: bucketForRate(o.requestsPerUnit, RATE_LIMIT_UNIT_MS[o.unit]) })),
+    };
+    const count = limit?.scope === 'instance' ? callee.instances.length : 1;
+    this.rateLimits = config ? Array.from({ length: count }, () => new RateLimit(world.clock, config)) : [];
+  }
+
+  /** The rate limit that instance `host` of the callee applies to this edge's calls, or null. */
+  rateLimitAt(host: number): RateLimit | null {
+    const limits = this.rateLimits;
+    return limits.length === 0 ? null : limits.length === 1 ? limits[0] : limits[host];
   }
 
   /** mTLS sessions of calling instance `index`: the client and server certificate serials per callee instance (0: none). */

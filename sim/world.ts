@@ -132,7 +132,7 @@ export class World {
   private readonly arrive = (attempt: Attempt): void => {
     if (attempt.instance.down) return this.respond(attempt, 0, 'connect-failure');
     const call = attempt.call;
-    const rateLimit = call.edge.rateLimit;
+    const rateLimit = call.edge.rateLimitAt(attempt.host);
     if (this.security.inbound) {
       const status = this.security.admit(call, attempt.instance.service);
       if (status !== 0) return this.respond(attempt, status, this.security.rejection);

@@ -124,6 +124,17 @@ describe('mesh policies in the simulator', () => {
     expect(e.ok).toBeLessThanOrEqual(75);
   });
 
+  it("scopes a rate limit to the edge (shared by the callee's instances) or to each instance (Envoy's local limit)", () => {
+    const run = (scope: 'edge' | 'instance') =>
+      simulate({
+        services: { A: { calls: [{ to: 'B' }] }, B: { replicas: 3 } },
+        mesh: { policies: [{ from: 'A', to: 'B', rateLimit: { requestsPerUnit: 10, unit: 'minute', scope } }] },
+        load: { l: steady('A', '10/s', '30s') },
+      });
+    expect(run('edge').edges['A->B'].ok).toBe(10);
+    expect(run('instance').edges['A->B'].ok).toBe(30); // round robin over 3 instances, 10 each
+  });
+
   it('with deadline propagation, a callee stops work whose caller gave up', () => {
     const run = (deadlinePropagation: boolean) =>
       simulate({
