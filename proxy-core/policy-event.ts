@@ -1,6 +1,7 @@
 /**
  * State changes of the policies that a run's timeline shows: a breaker opening, a host
- * ejected by outlier detection, an endpoint shut by failure accrual. They are rare, so an
+ * ejected by outlier detection, an endpoint shut by failure accrual, a workload certificate
+ * rotated or found expired. They are rare, so an
  * event may allocate; the hot path never does.
  */
 export type PolicyEventKind =
@@ -11,7 +12,9 @@ export type PolicyEventKind =
   | 'host-returned'
   | 'host-unavailable'
   | 'host-probation'
-  | 'host-available';
+  | 'host-available'
+  | 'certificate-rotated'
+  | 'certificate-expired';
 
 /**
  * Receives a policy's state change: what happened, to which host (`-1` when the policy

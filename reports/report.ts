@@ -64,11 +64,13 @@ export interface ServiceStats extends CallStats {
 export interface TimelineEvent {
   at_ms: number;
   kind: PolicyEventKind;
-  /** The edge whose policy changed state. */
-  edge: string;
-  /** The calling instance whose sidecar holds the policy (0 for load from outside the mesh). */
+  /** The edge whose policy changed state; null for a certificate event. */
+  edge: string | null;
+  /** The service whose workload certificate was rotated or found expired; null for an edge's event. */
+  service: string | null;
+  /** The calling instance whose sidecar holds the policy (0 for load from outside the mesh); -1 for a certificate event. */
   caller_instance: number;
-  /** The callee instance ejected or returned; -1 for an edge-wide breaker. */
+  /** The callee instance ejected or returned; -1 for an edge-wide breaker or a certificate event. */
   instance: number;
 }
 

@@ -1,5 +1,5 @@
 import { Authorizer, AUTHZ_DENIED_STATUS, type RequestAttributes } from '../proxy-core/authorization-policy.js';
-import { CertificateAuthority } from '../proxy-core/certificate-authority.js';
+import { CertificateAuthority, type WorkloadCertificate } from '../proxy-core/certificate-authority.js';
 import type { Clock } from '../proxy-core/clock.js';
 import type { Outcome } from '../proxy-core/failure-cause.js';
 import { MtlsHandshake, type TrustBundle } from '../proxy-core/mtls-handshake.js';
@@ -10,10 +10,15 @@ import { WorkloadIdentity } from '../proxy-core/workload-identity.js';
 import type { Fault, Scenario } from '../scenarios/schema.js';
 import type { Edge } from './edge.js';
 import type { SimCall } from './sim-call.js';
+import type { Timeline } from './timeline.js';
 
 /** What the security model knows of one service. */
 interface Workload {
+  readonly name: string;
   readonly identity: WorkloadIdentity;
+  /** Serial of the certificate last presented (0: none yet), and whether its expiry is on the timeline. */
+  serial: number;
+  expiryRecorded: boolean;
   /** Istio principal of its certificates (`<td>/ns/<ns>/sa/<sa>`). */
   readonly principal: string;
   readonly namespace: string;
@@ -51,6 +56,7 @@ export class SecurityModel {
   constructor(
     private readonly scenario: Scenario,
     private readonly clock: Clock,
+    private readonly timeline: Timeline,
   ) {
     const security = scenario.security;
     const meshCa = this.caFor(security.trustDomain);
@@ -63,6 +69,9 @@ export class SecurityModel {
       const rules = security.requestAuthentication.filter((r) => r.service === name).flatMap((r) => r.jwtRules);
       const policies = security.authorization.filter((p) => p.service === name);
       this.workloads.set(name, {
+        name,
+        serial: 0,
+        expiryRecorded: false,
         identity: new WorkloadIdentity(clock, this.caFor(subject.trustDomain), subject, { graceRatio: security.certificates.graceRatio }),
         principal: principalOf(subject),
         namespace: spec.namespace,
@@ -92,9 +101,9 @@ export class SecurityModel {
   connect(edge: Edge, call: SimCall, host: number, oneWayMs: number): number {
     const server = this.workloads.get(edge.to)!;
     if (server.mode === 'DISABLE') return 0;
-    const clientCert = this.workloads.get(edge.from)!.identity.certificate();
-    const serverCert = server.identity.certificate();
     const now = this.clock.now();
+    const clientCert = this.certificateOf(this.workloads.get(edge.from)!, now);
+    const serverCert = this.certificateOf(server, now);
     const sessions = edge.sessionsOf(call.callerInstance!.index);
     if (
       clientCert !== null &&
@@ -114,6 +123,22 @@ export class SecurityModel {
     sessions[2 * host] = clientCert?.serial ?? 0;
     sessions[2 * host + 1] = serverCert?.serial ?? 0;
     return 2 * oneWayMs * result.cost.roundTrips + result.cost.cpuMs;
+  }
+
+  /** The certificate `w` presents now; a rotation, and the first use of an expired certificate, go on the timeline. */
+  private certificateOf(w: Workload, now: number): WorkloadCertificate | null {
+    const cert = w.identity.certificate();
+    if (cert === null) return null;
+    if (cert.serial !== w.serial) {
+      if (w.serial !== 0) this.timeline.recordCertificate('certificate-rotated', w.name, now);
+      w.serial = cert.serial;
+      w.expiryRecorded = false;
+    }
+    if (!w.expiryRecorded && now > cert.notAfter) {
+      this.timeline.recordCertificate('certificate-expired', w.name, now);
+      w.expiryRecorded = true;
+    }
+    return cert;
   }
 
   /**

@@ -1,10 +1,11 @@
 import type { PolicyEventKind } from '../proxy-core/policy-event.js';
 import type { TimelineEvent } from '../reports/report.js';
+import { round3 } from '../reports/time-series.js';
 
 /** Most events a report keeps; later ones are counted, not kept, so memory stays bounded. */
 export const MAX_TIMELINE_EVENTS = 10_000;
 
-/** The policies' state changes over a run (breakers opening, hosts ejected), in time order. */
+/** The policies' state changes over a run (breakers opening, hosts ejected, certificates rotated or expired), in time order. */
 export class Timeline {
   readonly events: TimelineEvent[] = [];
   /** Events beyond {@link MAX_TIMELINE_EVENTS}, counted only. */
@@ -12,10 +13,16 @@ export class Timeline {
 
   /** Records that `kind` happened on `edge` in the router of caller instance `callerInstance`, to instance `host` (-1: the edge). */
   record(kind: PolicyEventKind, edge: string, callerInstance: number, host: number, atMs: number): void {
-    if (this.events.length >= MAX_TIMELINE_EVENTS) {
-      this.dropped++;
-      return;
-    }
-    this.events.push({ at_ms: Math.round(atMs * 1000) / 1000, kind, edge, caller_instance: callerInstance, instance: host });
+    this.push({ at_ms: round3(atMs), kind, edge, service: null, caller_instance: callerInstance, instance: host });
+  }
+
+  /** Records that `service`'s workload certificate was rotated, or was found expired when a connection needed it. */
+  recordCertificate(kind: 'certificate-rotated' | 'certificate-expired', service: string, atMs: number): void {
+    this.push({ at_ms: round3(atMs), kind, edge: null, service, caller_instance: -1, instance: -1 });
+  }
+
+  private push(event: TimelineEvent): void {
+    if (this.events.length >= MAX_TIMELINE_EVENTS) this.dropped++;
+    else this.events.push(event);
   }
 }

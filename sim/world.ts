@@ -44,7 +44,7 @@ export class World {
       const zones = (spec.zones ?? [this.zones[0]]).map((z) => this.zones.indexOf(z));
       this.services.set(name, new ServiceModel(name, spec, zones, this, this.rng.fork(`service/${name}`)));
     }
-    this.security = new SecurityModel(scenario, this.clock);
+    this.security = new SecurityModel(scenario, this.clock, this.timeline);
     for (const service of this.services.values()) service.connect();
     const all = [...this.services.values()].flatMap((s) => s.instances);
     this.faults = new FaultModel(this.clock, this.zones, (name) => this.services.get(name)!.instances, all);

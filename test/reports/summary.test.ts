@@ -120,7 +120,7 @@ describe('renderSummary', () => {
     const report = sampleReport();
     const edge = report.edges['checkout->payments'];
     report.edges['checkout->payments'] = { ...edge, attempts: 17_850, amplification: 1.5, policy: { ...edge.policy, retries_denied: 12, ejections: 2 } };
-    report.events = [{ at_ms: 1000, kind: 'host-ejected', edge: 'checkout->payments', caller_instance: 0, instance: 1 }];
+    report.events = [{ at_ms: 1000, kind: 'host-ejected', edge: 'checkout->payments', service: null, caller_instance: 0, instance: 1 }];
     const text = renderSummary(report, { color: false });
     expect(lineWith(text, 'amplification')).toMatch(/^edge +attempts +amplification +retries denied +rejected +ejections +breaker opened$/);
     expect(lines(text).filter((l) => l.startsWith('checkout->payments ')).at(-1)).toMatch(/17,850 +×1\.500 +12 +0 +2 +0$/);

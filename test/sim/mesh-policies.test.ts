@@ -167,6 +167,17 @@ describe('mesh policies in the simulator', () => {
     expect(errors.slice(15).every((n) => n === 0)).toBe(true);
     expect(r.edges['A->B'].errors.tls).toBe(r.edges['A->B'].requests - r.edges['A->B'].ok);
     expect(r.recovery[0]).toMatchObject({ kind: 'ca-outage', recovered: true });
+    // On the timeline: both certificates expire at 10m (first seen by the next call), are rotated once
+    // the CA is back at 14m, then every 5m (half of the 10m lifetime).
+    const certificates = r.events.filter((e) => e.kind.startsWith('certificate-')).map((e) => [e.kind, e.service, Math.round(e.at_ms / 1000)]);
+    expect(certificates).toEqual([
+      ['certificate-expired', 'A', 600],
+      ['certificate-expired', 'B', 600],
+      ...[840, 1140, 1440, 1740].flatMap((at) => [
+        ['certificate-rotated', 'A', at],
+        ['certificate-rotated', 'B', at],
+      ]),
+    ]);
   });
 
   it('hedges as gRPC does: a slow attempt is overtaken by a hedge sent after the hedging delay', () => {
