@@ -179,6 +179,7 @@ export class Router implements AttemptHandler {
     const host = this.pickHost(call);
     if (host < 0) {
       this.stats.noHealthyHost++;
+      if (call.attempts > 0) this.releaseRetry(call, false); // the retry admitted for this attempt is not sent
       if (call.outstanding === null) this.finish(call, 503, 'ejected');
       return;
     }

@@ -299,6 +299,27 @@ describe('router: admission', () => {
   });
 });
 
+describe('router: a retry that finds no healthy host', () => {
+  it('fails the call with ejected and gives the admitted retry back to the budget', () => {
+    const clock = new VirtualClock();
+    const up = new ScriptedUpstream(clock, () => ({ delay: 1, status: 503 }));
+    const p = policies(clock, { maxRetries: 2, retryOn: retry5xx, backoff: constantBackoff(10) }, 1);
+    p.budget = new EnvoyRetryBudget();
+    p.outlier = new OutlierDetector(clock, new SeededRng(1), 1, { consecutive5xx: 2, maxEjectionPercent: 100 }, (kind, host) => {
+      if (kind === 'host-ejected') p.hosts.setHealthy(host, false);
+    });
+    p.balancer = createLoadBalancer('round-robin', p.hosts, new SeededRng(1), {}, { enabled: false, panicThresholdPercent: 0, callerZone: 0 });
+    const router = new Router(clock, new SeededRng(1), p, up);
+    const { outcomes } = call(router, clock);
+    clock.runUntil(100);
+    expect(up.sent).toHaveLength(2); // the second 503 ejects the only host; the second retry has nowhere to go
+    expect(outcomes).toEqual([{ at: 22, status: 503, outcome: 'ejected' }]);
+    expect((p.budget as EnvoyRetryBudget).activeRetries).toBe(0);
+    expect((p.budget as EnvoyRetryBudget).activeCalls).toBe(0);
+    p.outlier.stop();
+  });
+});
+
 describe('router: properties', () => {
   const answers = fc.array(
     fc.oneof(
@@ -317,13 +338,21 @@ describe('router: properties', () => {
         fc.integer({ min: 0, max: 4 }),
         fc.boolean(),
         fc.integer({ min: 1, max: 8 }),
-        (script, routeTimeoutMs, perTryTimeoutMs, maxRetries, hedge, calls) => {
+        fc.boolean(),
+        (script, routeTimeoutMs, perTryTimeoutMs, maxRetries, hedge, calls, eject) => {
           const clock = new VirtualClock();
           let i = 0;
           const up = new ScriptedUpstream(clock, () => script[i++ % script.length]);
           const budget = new EnvoyRetryBudget({ budgetPercent: 20, minRetryConcurrency: 2 });
           const bulkhead = new Bulkhead(5);
           const p = policies(clock, { routeTimeoutMs, perTryTimeoutMs, maxRetries, retryOn: RetryOn.parse('5xx,reset'), backoff: envoyBackoff({}), hedgeOnPerTryTimeout: hedge, budget, bulkhead });
+          if (eject) {
+            // Outlier detection that ejects fast and a balancer without panic, so that retries can find no host.
+            p.outlier = new OutlierDetector(clock, new SeededRng(3), p.hosts.size, { consecutive5xx: 2, maxEjectionPercent: 100, intervalMs: 500, baseEjectionTimeMs: 1000 }, (kind, host) =>
+              p.hosts.setHealthy(host, kind !== 'host-ejected'),
+            );
+            p.balancer = createLoadBalancer('least-request', p.hosts, new SeededRng(5), {}, { enabled: false, panicThresholdPercent: 0, callerZone: 0 });
+          }
           const router = new Router(clock, new SeededRng(7), p, up);
           const all = Array.from({ length: calls }, () => call(router, clock));
           clock.run();
@@ -337,6 +366,7 @@ describe('router: properties', () => {
           expect(p.limits.active).toBe(0);
           for (let h = 0; h < p.hosts.size; h++) expect(p.hosts.active(h)).toBe(0);
           expect(up.sent.length).toBeLessThanOrEqual(calls * (maxRetries + 1));
+          p.outlier?.stop();
         },
       ),
       { numRuns: 300 },
