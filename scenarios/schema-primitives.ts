@@ -5,9 +5,9 @@ import { parseDuration, parseRate, DURATION_PATTERN, RATE_PATTERN } from './unit
 /** A duration with a unit (`250ms`, `2s`, `1h`), normalised to milliseconds. */
 export const Duration = z
   .string()
-  .regex(DURATION_PATTERN, 'expected a duration with a unit, like 250ms, 2s or 1h')
+  .regex(DURATION_PATTERN, 'expected a duration with a unit, like 250ms, 2s, 1h or 1h30m')
   .transform(parseDuration)
-  .meta({ description: 'A duration with a unit: us, ms, s, m or h (e.g. 250ms, 2s, 1h).' });
+  .meta({ description: 'A duration with a unit: us, ms, s, m or h (e.g. 250ms, 2s, 1h, 1h30m).' });
 
 /** A rate with a unit (`500/s`, `30/m`, `100/h`), normalised to events per millisecond. */
 export const Rate = z

@@ -3,15 +3,17 @@
 const DURATION_UNITS_MS: Record<string, number> = { us: 0.001, µs: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const RATE_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
 
-/** `250ms`, `1.5s`, `2m`, `1h`, `0s`. */
-export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(us|µs|ms|s|m|h)$/;
+/** `250ms`, `1.5s`, `2m`, `1h`, `0s`, and Go's compound form as Istio writes it: `1h30m`, `2m30s`. */
+export const DURATION_PATTERN = /^(?:\d+(?:\.\d+)?(?:us|µs|ms|s|m|h))+$/;
+const DURATION_PART = /(\d+(?:\.\d+)?)(us|µs|ms|s|m|h)/g;
 /** `500/s`, `0.5/ms`, `30/m`, `100/h`. */
 export const RATE_PATTERN = /^(\d+(?:\.\d+)?)\s*\/\s*(ms|s|m|min|h)$/;
 
 /** Parses a duration with a unit into milliseconds. Assumes `text` matches {@link DURATION_PATTERN}. */
 export function parseDuration(text: string): number {
-  const m = DURATION_PATTERN.exec(text)!;
-  return Number(m[1]) * DURATION_UNITS_MS[m[2]];
+  let ms = 0;
+  for (const [, value, unit] of text.matchAll(DURATION_PART)) ms += Number(value) * DURATION_UNITS_MS[unit];
+  return ms;
 }
 
 /** Parses a rate with a unit into events per millisecond. Assumes `text` matches {@link RATE_PATTERN}. */

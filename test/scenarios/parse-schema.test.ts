@@ -77,14 +77,14 @@ describe('parseScenario: schema issues', () => {
       path: ['services', 'back', 'latency'],
       message: 'wrong type',
       expected:
-        'a duration with a unit, like 250ms, 2s or 1h, or a mapping with type: constant | uniform | exponential | normal | lognormal | pareto | empirical',
+        'a duration with a unit, like 250ms, 2s, 1h or 1h30m, or a mapping with type: constant | uniform | exponential | normal | lognormal | pareto | empirical',
       found: '5',
     });
   });
 
   it('reports a malformed duration as one, not as a failed union', () => {
     const [issue] = issuesOf(variant((s) => (s.services.back.latency = '5 ms')));
-    expect(issue).toMatchObject({ message: 'wrong format', expected: 'a duration with a unit, like 250ms, 2s or 1h', found: '"5 ms"' });
+    expect(issue).toMatchObject({ message: 'wrong format', expected: 'a duration with a unit, like 250ms, 2s, 1h or 1h30m', found: '"5 ms"' });
   });
 
   it('names the allowed values of a bad discriminator, with a suggestion', () => {
@@ -105,7 +105,7 @@ describe('parseScenario: schema issues', () => {
 
   it('reports the missing fields of the union option a value was meant for', () => {
     const [issue] = issuesOf(variant((s) => (s.services.back.latency = { type: 'uniform', min: '1ms' })));
-    expect(issue).toMatchObject({ path: ['services', 'back', 'latency', 'max'], message: 'missing required key', expected: 'a duration with a unit, like 250ms, 2s or 1h' });
+    expect(issue).toMatchObject({ path: ['services', 'back', 'latency', 'max'], message: 'missing required key', expected: 'a duration with a unit, like 250ms, 2s, 1h or 1h30m' });
   });
 
   it('describes the two kinds of call step when a step is neither', () => {

@@ -7,6 +7,9 @@ describe('units', () => {
     expect(parseDuration('1.5s')).toBe(1500);
     expect(parseDuration('2m')).toBe(120_000);
     expect(parseDuration('1h')).toBe(3_600_000);
+    expect(parseDuration('1h30m')).toBe(5_400_000); // Go's compound form, as Istio writes durations
+    expect(parseDuration('2m30s')).toBe(150_000);
+    expect(parseDuration('1s500ms')).toBe(1500);
     expect(parseDuration('500us')).toBe(0.5);
   });
 
