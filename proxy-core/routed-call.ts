@@ -1,6 +1,5 @@
 import type { TimerHandle } from './clock.js';
 import type { CallHandler, CallRequest } from './dispatch.js';
-import type { Outcome } from './failure-cause.js';
 import type { UpstreamAttempt } from './upstream.js';
 
 /**
@@ -39,9 +38,6 @@ export abstract class RoutedCall implements CallRequest {
   settled = false;
   /** @internal What the call holds (breaker permit, bulkhead slot, …), as bits. */
   holds = 0;
-  /** @internal The last failure seen, returned when no retry follows. */
-  lastStatus = 0;
-  lastOutcome: Outcome = 'ok';
 
   constructor(
     readonly id: number,

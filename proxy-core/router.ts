@@ -271,8 +271,6 @@ export class Router implements AttemptHandler {
 
   /** A failed attempt: retry it if the policy, the limits and the budget allow, or give up. */
   private failed(call: RoutedCall, status: number, outcome: Exclude<Outcome, 'ok'>, retryAfterMs: number): void {
-    call.lastStatus = status;
-    call.lastOutcome = outcome;
     // With hedging, a failure while another attempt or a retry is on its way is not final (Envoy).
     if (call.outstanding !== null || call.backoffTimer !== 0) return;
     const p = this.p;

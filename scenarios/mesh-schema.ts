@@ -1,21 +1,31 @@
 /**
  * The `mesh` section: policies per caller → callee in the vocabulary of Istio's
  * VirtualService and DestinationRule, Envoy's cluster and route, Linkerd and resilience4j.
- * Absent fields take the references' defaults when the run resolves an edge's policy
+ * Absent fields take the references' defaults, the proxy-core policies' own `DEFAULT_*`,
+ * when the run resolves an edge's policy
  * (sim/mesh-policy.ts); a block that is absent turns its policy off, as in Istio.
  */
 import { z } from 'zod';
+import { DEFAULT_ADAPTIVE_THROTTLE } from '../proxy-core/adaptive-throttle.js';
+import { DEFAULT_ENVOY_RETRY_BUDGET } from '../proxy-core/envoy-retry-budget.js';
+import { DEFAULT_FAILURE_ACCRUAL } from '../proxy-core/failure-accrual.js';
+import { DEFAULT_LINKERD_RETRY_BUDGET } from '../proxy-core/linkerd-retry-budget.js';
+import { DEFAULT_ACTIVE_REQUEST_BIAS, DEFAULT_CHOICE_COUNT } from '../proxy-core/load-balancer.js';
+import { DEFAULT_OVERPROVISIONING_FACTOR, DEFAULT_PANIC_THRESHOLD_PERCENT } from '../proxy-core/locality-priority.js';
+import { DEFAULT_OUTLIER_DETECTION } from '../proxy-core/outlier-detection.js';
+import { DEFAULT_ISTIO_RETRY_ATTEMPTS, DEFAULT_ISTIO_RETRY_ON } from '../proxy-core/retry-on.js';
+import { DEFAULT_SLIDING_WINDOW } from '../proxy-core/sliding-window-breaker.js';
 import { Duration, Name } from './schema-primitives.js';
 
 const Percent = z.number().min(0).max(100);
 
 /** Retries (Istio `HTTPRetry`, Envoy `RetryPolicy`). */
 export const Retries = z.strictObject({
-  attempts: z.number().int().min(0).default(2).meta({ description: 'Retries after the first attempt (Istio: max requests = 1 + attempts; default 2).' }),
+  attempts: z.number().int().min(0).default(DEFAULT_ISTIO_RETRY_ATTEMPTS).meta({ description: 'Retries after the first attempt (Istio: max requests = 1 + attempts; default 2).' }),
   perTryTimeout: Duration.optional().meta({ description: 'Timeout of each attempt (default: the route timeout).' }),
   retryOn: z
     .string()
-    .default('connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes')
+    .default(DEFAULT_ISTIO_RETRY_ON)
     .meta({ description: "Envoy retry_on conditions, comma separated: 5xx, gateway-error, reset, connect-failure, retriable-4xx, refused-stream, status codes like 503, gRPC names. Default: Istio's." }),
   backoff: z
     .strictObject({
@@ -49,14 +59,14 @@ export type Hedging = z.output<typeof Hedging>;
 export const RetryBudget = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('envoy'),
-    percent: Percent.default(20),
-    minRetryConcurrency: z.number().int().min(0).default(3),
+    percent: Percent.default(DEFAULT_ENVOY_RETRY_BUDGET.budgetPercent),
+    minRetryConcurrency: z.number().int().min(0).default(DEFAULT_ENVOY_RETRY_BUDGET.minRetryConcurrency),
   }),
   z.strictObject({
     type: z.literal('linkerd'),
-    retryRatio: z.number().min(0).max(1000).default(0.2),
-    minRetriesPerSecond: z.number().int().min(0).default(10),
-    ttl: Duration.default(10_000),
+    retryRatio: z.number().min(0).max(1000).default(DEFAULT_LINKERD_RETRY_BUDGET.retryRatio),
+    minRetriesPerSecond: z.number().int().min(0).default(DEFAULT_LINKERD_RETRY_BUDGET.minRetriesPerSecond),
+    ttl: Duration.default(DEFAULT_LINKERD_RETRY_BUDGET.ttlMs),
   }),
   z.strictObject({
     type: z.literal('grpc'),
@@ -65,9 +75,9 @@ export const RetryBudget = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     type: z.literal('adaptive'),
-    k: z.number().gt(0).default(2),
-    window: Duration.default(120_000),
-    maxRetryRatio: z.number().min(0).max(1).default(0.1),
+    k: z.number().gt(0).default(DEFAULT_ADAPTIVE_THROTTLE.k),
+    window: Duration.default(DEFAULT_ADAPTIVE_THROTTLE.windowMs),
+    maxRetryRatio: z.number().min(0).max(1).default(DEFAULT_ADAPTIVE_THROTTLE.maxRetryRatio),
   }),
 ]);
 /** A parsed retry budget. */
@@ -85,26 +95,26 @@ export type ConnectionPool = z.output<typeof ConnectionPool>;
 
 /** Envoy outlier detection (Istio `outlierDetection`). */
 export const OutlierDetection = z.strictObject({
-  consecutive5xxErrors: z.number().int().min(0).default(5),
+  consecutive5xxErrors: z.number().int().min(0).default(DEFAULT_OUTLIER_DETECTION.consecutive5xx),
   consecutiveGatewayErrors: z.number().int().min(0).default(0).meta({ description: 'Off by default (Istio).' }),
-  interval: Duration.default(10_000),
-  baseEjectionTime: Duration.default(30_000),
+  interval: Duration.default(DEFAULT_OUTLIER_DETECTION.intervalMs),
+  baseEjectionTime: Duration.default(DEFAULT_OUTLIER_DETECTION.baseEjectionTimeMs),
   maxEjectionTime: Duration.optional().meta({ description: 'Default max(300s, baseEjectionTime).' }),
-  maxEjectionPercent: Percent.default(10).meta({ description: 'Envoy: a host is ejected only while ejected hosts stay within this share, so 10% ejects nothing below 10 hosts.' }),
-  alwaysEjectOneHost: z.boolean().default(false).meta({ description: 'Envoy always_eject_one_host: eject one host even when the percentage allows none.' }),
+  maxEjectionPercent: Percent.default(DEFAULT_OUTLIER_DETECTION.maxEjectionPercent).meta({ description: 'Envoy: a host is ejected only while ejected hosts stay within this share, so 10% ejects nothing below 10 hosts.' }),
+  alwaysEjectOneHost: z.boolean().default(DEFAULT_OUTLIER_DETECTION.alwaysEjectOneHost).meta({ description: 'Envoy always_eject_one_host: eject one host even when the percentage allows none.' }),
   successRate: z
     .strictObject({
-      minimumHosts: z.number().int().min(1).default(5),
-      requestVolume: z.number().int().min(1).default(100),
-      stdevFactor: z.number().gt(0).default(1.9),
+      minimumHosts: z.number().int().min(1).default(DEFAULT_OUTLIER_DETECTION.successRateMinimumHosts),
+      requestVolume: z.number().int().min(1).default(DEFAULT_OUTLIER_DETECTION.successRateRequestVolume),
+      stdevFactor: z.number().gt(0).default(DEFAULT_OUTLIER_DETECTION.successRateStdevFactor / 1000),
     })
     .optional()
     .meta({ description: 'Success-rate ejection (Envoy; Istio turns it off, so it is off unless given).' }),
   failurePercentage: z
     .strictObject({
-      threshold: Percent.default(85),
-      minimumHosts: z.number().int().min(1).default(5),
-      requestVolume: z.number().int().min(1).default(50),
+      threshold: Percent.default(DEFAULT_OUTLIER_DETECTION.failurePercentageThreshold),
+      minimumHosts: z.number().int().min(1).default(DEFAULT_OUTLIER_DETECTION.failurePercentageMinimumHosts),
+      requestVolume: z.number().int().min(1).default(DEFAULT_OUTLIER_DETECTION.failurePercentageRequestVolume),
     })
     .optional()
     .meta({ description: 'Failure-percentage ejection (Envoy; off unless given).' }),
@@ -114,24 +124,24 @@ export type OutlierDetection = z.output<typeof OutlierDetection>;
 
 /** Linkerd failure accrual: consecutive failures shut an endpoint, then one probe at a time. */
 export const FailureAccrual = z.strictObject({
-  consecutiveFailures: z.number().int().min(1).default(7),
-  minPenalty: Duration.default(1000),
-  maxPenalty: Duration.default(60_000),
-  jitterRatio: z.number().min(0).max(100).default(0.5),
+  consecutiveFailures: z.number().int().min(1).default(DEFAULT_FAILURE_ACCRUAL.maxFailures),
+  minPenalty: Duration.default(DEFAULT_FAILURE_ACCRUAL.minPenaltyMs),
+  maxPenalty: Duration.default(DEFAULT_FAILURE_ACCRUAL.maxPenaltyMs),
+  jitterRatio: z.number().min(0).max(100).default(DEFAULT_FAILURE_ACCRUAL.jitterRatio),
 });
 /** Parsed failure accrual. */
 export type FailureAccrual = z.output<typeof FailureAccrual>;
 
 /** resilience4j's circuit breaker over a count- or time-based sliding window. */
 export const CircuitBreaker = z.strictObject({
-  slidingWindowType: z.enum(['COUNT_BASED', 'TIME_BASED']).default('COUNT_BASED'),
-  slidingWindowSize: z.number().int().min(1).default(100).meta({ description: 'Calls (COUNT_BASED) or seconds (TIME_BASED).' }),
-  minimumNumberOfCalls: z.number().int().min(1).default(100),
-  failureRateThreshold: z.number().gt(0).max(100).default(50),
-  slowCallRateThreshold: z.number().gt(0).max(100).default(100),
-  slowCallDurationThreshold: Duration.default(60_000),
-  waitDurationInOpenState: Duration.default(60_000),
-  permittedNumberOfCallsInHalfOpenState: z.number().int().min(1).default(10),
+  slidingWindowType: z.enum(['COUNT_BASED', 'TIME_BASED']).default(DEFAULT_SLIDING_WINDOW.slidingWindowType),
+  slidingWindowSize: z.number().int().min(1).default(DEFAULT_SLIDING_WINDOW.slidingWindowSize).meta({ description: 'Calls (COUNT_BASED) or seconds (TIME_BASED).' }),
+  minimumNumberOfCalls: z.number().int().min(1).default(DEFAULT_SLIDING_WINDOW.minimumNumberOfCalls),
+  failureRateThreshold: z.number().gt(0).max(100).default(DEFAULT_SLIDING_WINDOW.failureRateThreshold),
+  slowCallRateThreshold: z.number().gt(0).max(100).default(DEFAULT_SLIDING_WINDOW.slowCallRateThreshold),
+  slowCallDurationThreshold: Duration.default(DEFAULT_SLIDING_WINDOW.slowCallDurationThresholdMs),
+  waitDurationInOpenState: Duration.default(DEFAULT_SLIDING_WINDOW.waitDurationInOpenStateMs),
+  permittedNumberOfCallsInHalfOpenState: z.number().int().min(1).default(DEFAULT_SLIDING_WINDOW.permittedNumberOfCallsInHalfOpenState),
 });
 /** Parsed sliding-window breaker. */
 export type CircuitBreaker = z.output<typeof CircuitBreaker>;
@@ -142,16 +152,16 @@ export const LoadBalancer = z.strictObject({
     .enum(['ROUND_ROBIN', 'RANDOM', 'LEAST_REQUEST', 'PEAK_EWMA'])
     .default('ROUND_ROBIN')
     .meta({ description: "Envoy's default is ROUND_ROBIN; LEAST_REQUEST is P2C; PEAK_EWMA is Linkerd's." }),
-  choiceCount: z.number().int().min(2).default(2),
-  activeRequestBias: z.number().min(0).default(1),
+  choiceCount: z.number().int().min(2).default(DEFAULT_CHOICE_COUNT),
+  activeRequestBias: z.number().min(0).default(DEFAULT_ACTIVE_REQUEST_BIAS),
   localityLbSetting: z
     .strictObject({
       enabled: z.boolean().default(true),
-      overprovisioningFactor: z.number().min(1).default(1.4),
+      overprovisioningFactor: z.number().min(1).default(DEFAULT_OVERPROVISIONING_FACTOR),
     })
     .optional()
     .meta({ description: "Prefer the caller's zone; fail over to other zones as its hosts become unhealthy (Envoy priorities)." }),
-  panicThreshold: Percent.default(50).meta({ description: 'Envoy healthy_panic_threshold (Istio minHealthPercent).' }),
+  panicThreshold: Percent.default(DEFAULT_PANIC_THRESHOLD_PERCENT).meta({ description: 'Envoy healthy_panic_threshold (Istio minHealthPercent).' }),
 });
 /** A parsed load balancer. */
 export type LoadBalancer = z.output<typeof LoadBalancer>;

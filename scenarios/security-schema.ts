@@ -4,6 +4,10 @@
  * tokens (Istio RequestAuthentication), with the issuers and tokens the load carries.
  */
 import { z } from 'zod';
+import { DEFAULT_WORKLOAD_CERT_TTL_MS } from '../proxy-core/certificate-authority.js';
+import { DEFAULT_PEER_AUTH_MODE } from '../proxy-core/peer-authentication.js';
+import { DEFAULT_TRUST_DOMAIN } from '../proxy-core/spiffe-id.js';
+import { DEFAULT_SECRET_GRACE_PERIOD_RATIO } from '../proxy-core/workload-identity.js';
 import { Duration, Name } from './schema-primitives.js';
 
 const Strings = z.array(z.string()).optional();
@@ -65,14 +69,14 @@ export const Token = z.strictObject({
 
 /** The whole `security` section. */
 export const Security = z.strictObject({
-  trustDomain: z.string().default('cluster.local'),
+  trustDomain: z.string().default(DEFAULT_TRUST_DOMAIN),
   certificates: z
     .strictObject({
-      ttl: Duration.default(86_400_000).meta({ description: 'Workload certificate lifetime (Istio default 24h).' }),
-      graceRatio: z.number().gt(0).lt(1).default(0.5).meta({ description: 'Rotate when this fraction of the lifetime is left (Istio SECRET_GRACE_PERIOD_RATIO 0.5).' }),
+      ttl: Duration.default(DEFAULT_WORKLOAD_CERT_TTL_MS).meta({ description: 'Workload certificate lifetime (Istio default 24h).' }),
+      graceRatio: z.number().gt(0).lt(1).default(DEFAULT_SECRET_GRACE_PERIOD_RATIO).meta({ description: 'Rotate when this fraction of the lifetime is left (Istio SECRET_GRACE_PERIOD_RATIO 0.5).' }),
     })
-    .default({ ttl: 86_400_000, graceRatio: 0.5 }),
-  mtls: z.enum(['STRICT', 'PERMISSIVE', 'DISABLE']).default('PERMISSIVE').meta({ description: 'Mesh-wide mTLS mode (Istio root default PERMISSIVE).' }),
+    .default({ ttl: DEFAULT_WORKLOAD_CERT_TTL_MS, graceRatio: DEFAULT_SECRET_GRACE_PERIOD_RATIO }),
+  mtls: z.enum(['STRICT', 'PERMISSIVE', 'DISABLE']).default(DEFAULT_PEER_AUTH_MODE).meta({ description: 'Mesh-wide mTLS mode (Istio root default PERMISSIVE).' }),
   peerAuthentication: z.array(PeerAuthentication).default([]),
   authorization: z.array(AuthorizationPolicy).default([]),
   requestAuthentication: z.array(RequestAuthentication).default([]),

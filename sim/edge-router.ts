@@ -9,6 +9,7 @@ import { FailureAccrual, type FailureAccrualOptions } from '../proxy-core/failur
 import { FaultFilter } from '../proxy-core/fault-filter.js';
 import { HostSet } from '../proxy-core/host-set.js';
 import { createLoadBalancer, type LoadBalancerKind } from '../proxy-core/load-balancer.js';
+import { DEFAULT_PANIC_THRESHOLD_PERCENT } from '../proxy-core/locality-priority.js';
 import { DEFAULT_OUTLIER_DETECTION, OutlierDetector, type OutlierDetectionOptions } from '../proxy-core/outlier-detection.js';
 import type { PolicyEventKind, PolicyEventSink } from '../proxy-core/policy-event.js';
 import { ResourceLimits } from '../proxy-core/resource-limits.js';
@@ -116,7 +117,7 @@ function balancer(policy: EdgePolicy, hosts: HostSet, rng: Rng, callerZone: numb
     {
       enabled: !!locality?.enabled && callerZone >= 0,
       overprovisioningFactor: locality?.overprovisioningFactor,
-      panicThresholdPercent: lb?.panicThreshold ?? 50,
+      panicThresholdPercent: lb?.panicThreshold ?? DEFAULT_PANIC_THRESHOLD_PERCENT,
       callerZone: Math.max(0, callerZone),
     },
   );
