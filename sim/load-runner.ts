@@ -3,7 +3,7 @@ import type { Rng } from '../proxy-core/rng.js';
 import { CallMetrics } from '../reports/call-metrics.js';
 import type { LoadStats } from '../reports/report.js';
 import type { Load } from '../scenarios/schema.js';
-import type { Edge } from './edge.js';
+import { RouteChoice } from './route-choice.js';
 import { type CallOrigin, SimCall } from './sim-call.js';
 import type { World } from './world.js';
 
@@ -30,7 +30,8 @@ export abstract class LoadRunner implements CallOrigin {
   requests = 0;
   dropped = 0;
   inFlight = 0;
-  protected readonly edge: Edge;
+  /** Where the load's requests go: its target, or a weighted split of it. */
+  private readonly route: RouteChoice;
   protected readonly rng: Rng;
   private readonly cumulativeWeights: number[];
   private readonly classMetrics: CallMetrics[];
@@ -43,8 +44,8 @@ export abstract class LoadRunner implements CallOrigin {
     protected readonly world: World,
     private readonly entry: EntryMetrics,
   ) {
-    this.edge = world.edge(name, spec.target);
     this.rng = world.rng.fork(`load/${name}`);
+    this.route = new RouteChoice(world, name, spec.target, this.rng.fork('split'));
     let total = 0;
     this.cumulativeWeights = spec.classes.map((c) => (total += c.weight));
     this.classMetrics = spec.classes.map((c) => entry.classMetrics(c.name));
@@ -61,7 +62,7 @@ export abstract class LoadRunner implements CallOrigin {
     const cls = classIndex >= 0 ? this.spec.classes[classIndex] : DEFAULT_CLASS;
     this.requests++;
     this.inFlight++;
-    this.world.dispatch(new SimCall(this.world.callId(), this.edge, headers, classIndex, intendedAt, this, -1, null, false, cls.method, cls.path));
+    this.world.dispatch(new SimCall(this.world.callId(), this.route.pick(), headers, classIndex, intendedAt, this, -1, null, false, cls.method, cls.path));
   }
 
   onCallDone(call: SimCall, _status: number, outcome: Outcome): void {

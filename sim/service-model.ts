@@ -4,16 +4,14 @@ import { CallMetrics } from '../reports/call-metrics.js';
 import type { Service } from '../scenarios/schema.js';
 import { type Attempt, AttemptState } from './attempt.js';
 import { makeSampler } from './distributions.js';
-import { TrafficSplit } from '../proxy-core/traffic-split.js';
-import type { Edge } from './edge.js';
 import { Instance, type InstanceHost } from './instance.js';
+import { RouteChoice } from './route-choice.js';
 import type { SimCall } from './sim-call.js';
 import type { World } from './world.js';
 
-/** One downstream call of a step: its edge, or the edges of a weighted traffic split. */
+/** One downstream call of a step: where it goes, and how. */
 interface StepCall {
-  readonly edge: Edge;
-  readonly split: { readonly edges: readonly Edge[]; readonly chooser: TrafficSplit } | null;
+  readonly route: RouteChoice;
   readonly optional: boolean;
   readonly method: string;
   readonly path: string;
@@ -66,17 +64,9 @@ export class ServiceModel implements InstanceHost {
   connect(): void {
     const splitRng = this.rng.fork('split');
     this.steps = this.spec.calls.map((step) => ({
-      calls: ('parallel' in step ? step.parallel : [step]).map((c): StepCall => {
-        const edge = this.world.edge(this.name, c.to);
-        const split = edge.policy.split;
-        return {
-          edge,
-          split: split ? { edges: split.map((d) => this.world.edge(this.name, d.service)), chooser: new TrafficSplit(split.map((d) => d.weight), splitRng.fork(c.to)) } : null,
-          optional: c.optional,
-          method: c.method,
-          path: c.path,
-        };
-      }),
+      calls: ('parallel' in step ? step.parallel : [step]).map(
+        (c): StepCall => ({ route: new RouteChoice(this.world, this.name, c.to, splitRng.fork(c.to)), optional: c.optional, method: c.method, path: c.path }),
+      ),
     }));
   }
 
@@ -132,8 +122,7 @@ export class ServiceModel implements InstanceHost {
     attempt.pending = calls.length;
     for (let i = 0; i < calls.length && attempt.state === AttemptState.Calling; i++) {
       const c = calls[i];
-      const edge = c.split === null ? c.edge : c.split.edges[c.split.chooser.pick()];
-      this.world.call(edge, attempt, c.optional, c.method, c.path);
+      this.world.call(c.route.pick(), attempt, c.optional, c.method, c.path);
     }
   }
 

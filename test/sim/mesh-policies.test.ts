@@ -210,6 +210,17 @@ describe('mesh policies in the simulator', () => {
     expect(Math.abs(canary - 1000)).toBeLessThan(150);
     expect(canary + r.edges['A->B'].requests).toBe(10_000);
   });
+
+  it('splits the load entering the mesh too', () => {
+    const r = simulate({
+      services: { A: {}, 'A-canary': {} },
+      mesh: { policies: [{ from: 'l', to: 'A', split: [{ service: 'A', weight: 3 }, { service: 'A-canary', weight: 1 }] }] },
+      load: { l: steady('A', '500/s', '20s') },
+    });
+    // 10,000 draws at 25%: sd 43; allow 5 sd.
+    expect(Math.abs(r.edges['l->A-canary'].requests - 2500)).toBeLessThan(220);
+    expect(r.edges['l->A-canary'].requests + r.edges['l->A'].requests).toBe(10_000);
+  });
 });
 
 describe('accounting', () => {
