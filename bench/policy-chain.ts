@@ -10,23 +10,23 @@
  * The clock does nothing (timers are armed and cancelled, never fire) and advances 1 ms per
  * call, so the token bucket refills; the upstream answers 200 synchronously from `send`.
  */
-import { Authorizer, type RequestAttributes } from '../proxy-core/authorization-policy.js';
-import { envoyBackoff } from '../proxy-core/backoff.js';
-import { Bulkhead } from '../proxy-core/bulkhead.js';
-import type { Clock, TimerHandle } from '../proxy-core/clock.js';
-import type { CallHandler, CallRequest } from '../proxy-core/dispatch.js';
-import { EnvoyRetryBudget } from '../proxy-core/envoy-retry-budget.js';
-import type { Outcome } from '../proxy-core/failure-cause.js';
-import { HostSet } from '../proxy-core/host-set.js';
-import { createLoadBalancer } from '../proxy-core/load-balancer.js';
-import { OutlierDetector } from '../proxy-core/outlier-detection.js';
-import { bucketForRate, RATE_LIMIT_UNIT_MS, RateLimit } from '../proxy-core/rate-limit.js';
-import { ResourceLimits } from '../proxy-core/resource-limits.js';
-import { RetryOn } from '../proxy-core/retry-on.js';
-import { RoutedCall } from '../proxy-core/routed-call.js';
-import { Router } from '../proxy-core/router.js';
-import { SlidingWindowBreaker } from '../proxy-core/sliding-window-breaker.js';
-import type { AttemptHandler, Upstream, UpstreamAttempt } from '../proxy-core/upstream.js';
+import { Authorizer, type RequestAttributes } from '../proxy-core/identity/authorization-policy.js';
+import { envoyBackoff } from '../proxy-core/routing/backoff.js';
+import { Bulkhead } from '../proxy-core/limits/bulkhead.js';
+import type { Clock, TimerHandle } from '../proxy-core/clock/clock.js';
+import type { CallHandler, CallRequest } from '../proxy-core/call/dispatch.js';
+import { EnvoyRetryBudget } from '../proxy-core/budgets/envoy-retry-budget.js';
+import type { Outcome } from '../proxy-core/call/failure-cause.js';
+import { HostSet } from '../proxy-core/balancing/host-set.js';
+import { createLoadBalancer } from '../proxy-core/balancing/load-balancer.js';
+import { OutlierDetector } from '../proxy-core/health/outlier-detection.js';
+import { bucketForRate, RATE_LIMIT_UNIT_MS, RateLimit } from '../proxy-core/limits/rate-limit.js';
+import { ResourceLimits } from '../proxy-core/health/resource-limits.js';
+import { RetryOn } from '../proxy-core/routing/retry-on.js';
+import { RoutedCall } from '../proxy-core/routing/routed-call.js';
+import { Router } from '../proxy-core/routing/router.js';
+import { SlidingWindowBreaker } from '../proxy-core/health/sliding-window-breaker.js';
+import type { AttemptHandler, Upstream, UpstreamAttempt } from '../proxy-core/call/upstream.js';
 import { SeededRng } from '../sim/seeded-rng.js';
 
 const GATEWAY = 'cluster.local/ns/default/sa/gateway';

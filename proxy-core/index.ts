@@ -3,47 +3,47 @@
  * Rng. The same code runs in the simulator and in live mode. `router.ts` documents the order
  * in which a call meets them.
  */
-export * from './clock.js';
-export * from './rng.js';
-export * from './dispatch.js';
-export * from './failure-cause.js';
-export * from './policy-event.js';
+export * from './clock/clock.js';
+export * from './clock/rng.js';
+export * from './call/dispatch.js';
+export * from './call/failure-cause.js';
+export * from './health/policy-event.js';
 // The router and what it composes
-export * from './routed-call.js';
-export * from './upstream.js';
-export * from './router.js';
+export * from './routing/routed-call.js';
+export * from './call/upstream.js';
+export * from './routing/router.js';
 // Retries
-export * from './backoff.js';
-export * from './retry-on.js';
-export * from './retry-budget.js';
-export * from './envoy-retry-budget.js';
-export * from './linkerd-retry-budget.js';
-export * from './grpc-retry-throttle.js';
-export * from './adaptive-throttle.js';
+export * from './routing/backoff.js';
+export * from './routing/retry-on.js';
+export * from './budgets/retry-budget.js';
+export * from './budgets/envoy-retry-budget.js';
+export * from './budgets/linkerd-retry-budget.js';
+export * from './budgets/grpc-retry-throttle.js';
+export * from './budgets/adaptive-throttle.js';
 // Circuit breaking and outlier detection
-export * from './resource-limits.js';
-export * from './failure-accrual.js';
-export * from './sliding-window-breaker.js';
-export * from './outlier-detection.js';
+export * from './health/resource-limits.js';
+export * from './health/failure-accrual.js';
+export * from './health/sliding-window-breaker.js';
+export * from './health/outlier-detection.js';
 // Rate limits, concurrency, faults
-export * from './token-bucket.js';
-export * from './rate-limit.js';
-export * from './bulkhead.js';
-export * from './fault-filter.js';
+export * from './limits/token-bucket.js';
+export * from './limits/rate-limit.js';
+export * from './limits/bulkhead.js';
+export * from './routing/fault-filter.js';
 // Load balancing
-export * from './host-set.js';
-export * from './load-balancer.js';
-export * from './locality-priority.js';
-export * from './round-robin.js';
-export * from './random-balancer.js';
-export * from './least-request.js';
-export * from './peak-ewma.js';
-export * from './traffic-split.js';
+export * from './balancing/host-set.js';
+export * from './balancing/load-balancer.js';
+export * from './balancing/locality-priority.js';
+export * from './balancing/round-robin.js';
+export * from './balancing/random-balancer.js';
+export * from './balancing/least-request.js';
+export * from './balancing/peak-ewma.js';
+export * from './routing/traffic-split.js';
 // Identity, mTLS and authorization
-export * from './spiffe-id.js';
-export * from './certificate-authority.js';
-export * from './workload-identity.js';
-export * from './mtls-handshake.js';
-export * from './peer-authentication.js';
-export * from './authorization-policy.js';
-export * from './request-authentication.js';
+export * from './identity/spiffe-id.js';
+export * from './identity/certificate-authority.js';
+export * from './identity/workload-identity.js';
+export * from './identity/mtls-handshake.js';
+export * from './identity/peer-authentication.js';
+export * from './identity/authorization-policy.js';
+export * from './identity/request-authentication.js';

@@ -1,4 +1,4 @@
-import { FAILURE_CAUSES, type FailureCause, type Outcome } from '../proxy-core/failure-cause.js';
+import { FAILURE_CAUSES, type FailureCause, type Outcome } from '../proxy-core/call/failure-cause.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import type { CallStats } from './report.js';
 import { TimeSeriesRecorder, round3 } from './time-series.js';

@@ -2,7 +2,7 @@
  * Threshold keys in k6's sub-metric syntax: `latency`, `latency{service:checkout}`,
  * `errors{cause:timeout,service:payments}`.
  */
-import { FAILURE_CAUSES } from '../proxy-core/failure-cause.js';
+import { FAILURE_CAUSES } from '../proxy-core/call/failure-cause.js';
 import { unknownName } from './did-you-mean.js';
 import { METRIC_ALIASES, METRICS, SCOPE_TAGS } from './metric-catalogue.js';
 import type { MetricName, MetricSelector, MetricSpec } from './metric-catalogue.js';

@@ -2,7 +2,7 @@
  * What threshold evaluation reads from a finished run. The simulator and the live runtime
  * each provide one over their own recorders.
  */
-import type { FailureCause } from '../proxy-core/failure-cause.js';
+import type { FailureCause } from '../proxy-core/call/failure-cause.js';
 
 /** A latency distribution, in milliseconds. */
 export interface LatencyView {

@@ -1,5 +1,5 @@
 /** The value a threshold's aggregation takes over a run's measurements. */
-import type { FailureCause } from '../proxy-core/failure-cause.js';
+import type { FailureCause } from '../proxy-core/call/failure-cause.js';
 import type { MetricSelector } from './metric-catalogue.js';
 import type { LatencyView, MetricSource, StatsView, TrafficSelector } from './metric-source.js';
 import type { Aggregation } from './threshold-expression.js';

@@ -2,8 +2,8 @@
  * The run report, `faultline.report/v1`: one JSON document per run, from which every other
  * output (terminal summary, files) is rendered. Keys are snake_case and stable.
  */
-import type { FailureCause } from '../proxy-core/failure-cause.js';
-import type { PolicyEventKind } from '../proxy-core/policy-event.js';
+import type { FailureCause } from '../proxy-core/call/failure-cause.js';
+import type { PolicyEventKind } from '../proxy-core/health/policy-event.js';
 
 /** Schema identifier written in every report. */
 export const REPORT_SCHEMA = 'faultline.report/v1';

@@ -1,6 +1,6 @@
 /** Cell formats of the terminal summary. */
-import { FAILURE_CAUSES } from '../proxy-core/failure-cause.js';
-import type { FailureCause } from '../proxy-core/failure-cause.js';
+import { FAILURE_CAUSES } from '../proxy-core/call/failure-cause.js';
+import type { FailureCause } from '../proxy-core/call/failure-cause.js';
 import { formatDuration } from '../scenarios/units.js';
 import type { CallStats } from './report.js';
 

@@ -6,15 +6,15 @@
  * (sim/mesh-policy.ts); a block that is absent turns its policy off, as in Istio.
  */
 import { z } from 'zod';
-import { DEFAULT_ADAPTIVE_THROTTLE } from '../proxy-core/adaptive-throttle.js';
-import { DEFAULT_ENVOY_RETRY_BUDGET } from '../proxy-core/envoy-retry-budget.js';
-import { DEFAULT_FAILURE_ACCRUAL } from '../proxy-core/failure-accrual.js';
-import { DEFAULT_LINKERD_RETRY_BUDGET } from '../proxy-core/linkerd-retry-budget.js';
-import { DEFAULT_ACTIVE_REQUEST_BIAS, DEFAULT_CHOICE_COUNT } from '../proxy-core/load-balancer.js';
-import { DEFAULT_OVERPROVISIONING_FACTOR, DEFAULT_PANIC_THRESHOLD_PERCENT } from '../proxy-core/locality-priority.js';
-import { DEFAULT_OUTLIER_DETECTION } from '../proxy-core/outlier-detection.js';
-import { DEFAULT_ISTIO_RETRY_ATTEMPTS, DEFAULT_ISTIO_RETRY_ON } from '../proxy-core/retry-on.js';
-import { DEFAULT_SLIDING_WINDOW } from '../proxy-core/sliding-window-breaker.js';
+import { DEFAULT_ADAPTIVE_THROTTLE } from '../proxy-core/budgets/adaptive-throttle.js';
+import { DEFAULT_ENVOY_RETRY_BUDGET } from '../proxy-core/budgets/envoy-retry-budget.js';
+import { DEFAULT_FAILURE_ACCRUAL } from '../proxy-core/health/failure-accrual.js';
+import { DEFAULT_LINKERD_RETRY_BUDGET } from '../proxy-core/budgets/linkerd-retry-budget.js';
+import { DEFAULT_ACTIVE_REQUEST_BIAS, DEFAULT_CHOICE_COUNT } from '../proxy-core/balancing/load-balancer.js';
+import { DEFAULT_OVERPROVISIONING_FACTOR, DEFAULT_PANIC_THRESHOLD_PERCENT } from '../proxy-core/balancing/locality-priority.js';
+import { DEFAULT_OUTLIER_DETECTION } from '../proxy-core/health/outlier-detection.js';
+import { DEFAULT_ISTIO_RETRY_ATTEMPTS, DEFAULT_ISTIO_RETRY_ON } from '../proxy-core/routing/retry-on.js';
+import { DEFAULT_SLIDING_WINDOW } from '../proxy-core/health/sliding-window-breaker.js';
 import { Duration, Name } from './schema-primitives.js';
 
 const Percent = z.number().min(0).max(100);

@@ -4,10 +4,10 @@
  * tokens (Istio RequestAuthentication), with the issuers and tokens the load carries.
  */
 import { z } from 'zod';
-import { DEFAULT_WORKLOAD_CERT_TTL_MS } from '../proxy-core/certificate-authority.js';
-import { DEFAULT_PEER_AUTH_MODE } from '../proxy-core/peer-authentication.js';
-import { DEFAULT_TRUST_DOMAIN } from '../proxy-core/spiffe-id.js';
-import { DEFAULT_SECRET_GRACE_PERIOD_RATIO } from '../proxy-core/workload-identity.js';
+import { DEFAULT_WORKLOAD_CERT_TTL_MS } from '../proxy-core/identity/certificate-authority.js';
+import { DEFAULT_PEER_AUTH_MODE } from '../proxy-core/identity/peer-authentication.js';
+import { DEFAULT_TRUST_DOMAIN } from '../proxy-core/identity/spiffe-id.js';
+import { DEFAULT_SECRET_GRACE_PERIOD_RATIO } from '../proxy-core/identity/workload-identity.js';
 import { Duration, Name } from './schema-primitives.js';
 
 const Strings = z.array(z.string()).optional();

@@ -1,5 +1,5 @@
-import type { Outcome } from '../proxy-core/failure-cause.js';
-import type { AttemptHandler, UpstreamAttempt } from '../proxy-core/upstream.js';
+import type { Outcome } from '../proxy-core/call/failure-cause.js';
+import type { AttemptHandler, UpstreamAttempt } from '../proxy-core/call/upstream.js';
 import type { Instance } from './instance.js';
 import type { CallOrigin, SimCall } from './sim-call.js';
 

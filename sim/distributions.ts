@@ -4,7 +4,7 @@
  * parameters checked and its constants precomputed, and then called once per request: the
  * choice of distribution is made here, at build time, not on every call.
  */
-import type { Rng } from '../proxy-core/rng.js';
+import type { Rng } from '../proxy-core/clock/rng.js';
 import type { Distribution } from '../scenarios/schema.js';
 
 /** z such that P(Z ≤ z) = 0.99 for a standard normal Z. */

@@ -3,20 +3,20 @@
  * every block of the scenario becomes the proxy-core policy that implements it, with the
  * references' defaults where a field is absent and the policy off where a block is.
  */
-import { constantBackoff, createBackoff } from '../proxy-core/backoff.js';
-import { Bulkhead } from '../proxy-core/bulkhead.js';
-import { FailureAccrual, type FailureAccrualOptions } from '../proxy-core/failure-accrual.js';
-import { FaultFilter } from '../proxy-core/fault-filter.js';
-import { HostSet } from '../proxy-core/host-set.js';
-import { createLoadBalancer, type LoadBalancerKind } from '../proxy-core/load-balancer.js';
-import { DEFAULT_PANIC_THRESHOLD_PERCENT } from '../proxy-core/locality-priority.js';
-import { DEFAULT_OUTLIER_DETECTION, OutlierDetector, type OutlierDetectionOptions } from '../proxy-core/outlier-detection.js';
-import type { PolicyEventKind, PolicyEventSink } from '../proxy-core/policy-event.js';
-import { ResourceLimits } from '../proxy-core/resource-limits.js';
-import { RetryOn } from '../proxy-core/retry-on.js';
-import { Router, type RouterPolicies } from '../proxy-core/router.js';
-import { SlidingWindowBreaker, type SlidingWindowOptions } from '../proxy-core/sliding-window-breaker.js';
-import type { Rng } from '../proxy-core/rng.js';
+import { constantBackoff, createBackoff } from '../proxy-core/routing/backoff.js';
+import { Bulkhead } from '../proxy-core/limits/bulkhead.js';
+import { FailureAccrual, type FailureAccrualOptions } from '../proxy-core/health/failure-accrual.js';
+import { FaultFilter } from '../proxy-core/routing/fault-filter.js';
+import { HostSet } from '../proxy-core/balancing/host-set.js';
+import { createLoadBalancer, type LoadBalancerKind } from '../proxy-core/balancing/load-balancer.js';
+import { DEFAULT_PANIC_THRESHOLD_PERCENT } from '../proxy-core/balancing/locality-priority.js';
+import { DEFAULT_OUTLIER_DETECTION, OutlierDetector, type OutlierDetectionOptions } from '../proxy-core/health/outlier-detection.js';
+import type { PolicyEventKind, PolicyEventSink } from '../proxy-core/health/policy-event.js';
+import { ResourceLimits } from '../proxy-core/health/resource-limits.js';
+import { RetryOn } from '../proxy-core/routing/retry-on.js';
+import { Router, type RouterPolicies } from '../proxy-core/routing/router.js';
+import { SlidingWindowBreaker, type SlidingWindowOptions } from '../proxy-core/health/sliding-window-breaker.js';
+import type { Rng } from '../proxy-core/clock/rng.js';
 import { createRetryBudget } from './retry-budget-of.js';
 import type { Edge } from './edge.js';
 import type { EdgePolicy } from './mesh-policy.js';

@@ -1,9 +1,9 @@
-import type { Dispatch } from '../proxy-core/dispatch.js';
-import type { Outcome } from '../proxy-core/failure-cause.js';
-import type { PolicyEventKind } from '../proxy-core/policy-event.js';
-import { RateLimit, RATE_LIMIT_UNIT_MS, bucketForRate } from '../proxy-core/rate-limit.js';
-import type { Router } from '../proxy-core/router.js';
-import type { AttemptHandler, Upstream, UpstreamAttempt } from '../proxy-core/upstream.js';
+import type { Dispatch } from '../proxy-core/call/dispatch.js';
+import type { Outcome } from '../proxy-core/call/failure-cause.js';
+import type { PolicyEventKind } from '../proxy-core/health/policy-event.js';
+import { RateLimit, RATE_LIMIT_UNIT_MS, bucketForRate } from '../proxy-core/limits/rate-limit.js';
+import type { Router } from '../proxy-core/routing/router.js';
+import type { AttemptHandler, Upstream, UpstreamAttempt } from '../proxy-core/call/upstream.js';
 import { CallMetrics } from '../reports/call-metrics.js';
 import type { EdgePolicyStats, EdgeStats } from '../reports/report.js';
 import type { Attempt } from './attempt.js';

@@ -1,5 +1,5 @@
-import type { Clock } from '../proxy-core/clock.js';
-import type { Rng } from '../proxy-core/rng.js';
+import type { Clock } from '../proxy-core/clock/clock.js';
+import type { Rng } from '../proxy-core/clock/rng.js';
 import { isTargeted, type TargetedFault as Fault, type Fault as AnyFault } from '../scenarios/schema.js';
 import type { Instance } from './instance.js';
 

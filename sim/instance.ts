@@ -1,4 +1,4 @@
-import type { Outcome } from '../proxy-core/failure-cause.js';
+import type { Outcome } from '../proxy-core/call/failure-cause.js';
 import type { Attempt } from './attempt.js';
 import { AttemptState } from './attempt.js';
 import type { SimCall } from './sim-call.js';

@@ -1,4 +1,4 @@
-import type { Rng } from '../proxy-core/rng.js';
+import type { Rng } from '../proxy-core/clock/rng.js';
 import type { Network } from '../scenarios/schema.js';
 import { makeSampler } from './distributions.js';
 

@@ -1,10 +1,10 @@
-import { AdaptiveThrottle } from '../proxy-core/adaptive-throttle.js';
-import type { Clock } from '../proxy-core/clock.js';
-import { EnvoyRetryBudget } from '../proxy-core/envoy-retry-budget.js';
-import { GrpcRetryThrottle } from '../proxy-core/grpc-retry-throttle.js';
-import { LinkerdRetryBudget } from '../proxy-core/linkerd-retry-budget.js';
-import type { RetryBudget } from '../proxy-core/retry-budget.js';
-import type { Rng } from '../proxy-core/rng.js';
+import { AdaptiveThrottle } from '../proxy-core/budgets/adaptive-throttle.js';
+import type { Clock } from '../proxy-core/clock/clock.js';
+import { EnvoyRetryBudget } from '../proxy-core/budgets/envoy-retry-budget.js';
+import { GrpcRetryThrottle } from '../proxy-core/budgets/grpc-retry-throttle.js';
+import { LinkerdRetryBudget } from '../proxy-core/budgets/linkerd-retry-budget.js';
+import type { RetryBudget } from '../proxy-core/budgets/retry-budget.js';
+import type { Rng } from '../proxy-core/clock/rng.js';
 import type { RetryBudget as RetryBudgetSpec } from '../scenarios/mesh-schema.js';
 
 /** The proxy-core budget a scenario's `retryBudget` block names. */

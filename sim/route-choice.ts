@@ -1,5 +1,5 @@
-import type { Rng } from '../proxy-core/rng.js';
-import { TrafficSplit } from '../proxy-core/traffic-split.js';
+import type { Rng } from '../proxy-core/clock/rng.js';
+import { TrafficSplit } from '../proxy-core/routing/traffic-split.js';
 import type { Edge } from './edge.js';
 import type { World } from './world.js';
 

@@ -5,7 +5,7 @@
  * (`root/services/checkout/latency`), so adding a service or drawing more numbers in one
  * component never shifts another's draws (DESIGN.md, rule 3).
  */
-import type { Rng } from '../proxy-core/rng.js';
+import type { Rng } from '../proxy-core/clock/rng.js';
 
 /** 2^-53: scales a 53-bit integer into [0, 1). */
 const TWO_POW_MINUS_53 = 1 / 9007199254740992;

@@ -1,5 +1,5 @@
-import type { Outcome } from '../proxy-core/failure-cause.js';
-import type { Rng } from '../proxy-core/rng.js';
+import type { Outcome } from '../proxy-core/call/failure-cause.js';
+import type { Rng } from '../proxy-core/clock/rng.js';
 import { CallMetrics } from '../reports/call-metrics.js';
 import type { Service } from '../scenarios/schema.js';
 import { type Attempt, AttemptState } from './attempt.js';

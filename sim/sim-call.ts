@@ -1,5 +1,5 @@
-import type { Outcome } from '../proxy-core/failure-cause.js';
-import { RoutedCall } from '../proxy-core/routed-call.js';
+import type { Outcome } from '../proxy-core/call/failure-cause.js';
+import { RoutedCall } from '../proxy-core/routing/routed-call.js';
 import type { Edge } from './edge.js';
 
 /** Whoever made a call and wants its outcome: a request being served, or a load generator. */

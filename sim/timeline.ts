@@ -1,4 +1,4 @@
-import type { PolicyEventKind } from '../proxy-core/policy-event.js';
+import type { PolicyEventKind } from '../proxy-core/health/policy-event.js';
 import type { TimelineEvent } from '../reports/report.js';
 import { round3 } from '../reports/time-series.js';
 

@@ -2,7 +2,7 @@
  * Virtual time for the simulator: the {@link Clock} the resilience core sees, driven by an
  * {@link EventQueue}. Time moves only when an event fires (DESIGN.md, "One core, two clocks").
  */
-import type { Clock, TimerHandle } from '../proxy-core/clock.js';
+import type { Clock, TimerHandle } from '../proxy-core/clock/clock.js';
 import { EventQueue } from './event-queue.js';
 
 /** A progress callback for long runs (the CLI draws its progress bar with it). */

@@ -1,6 +1,6 @@
-import type { CallHandler, CallRequest } from '../proxy-core/dispatch.js';
-import { outcomeOfStatus, type Outcome } from '../proxy-core/failure-cause.js';
-import type { AttemptHandler } from '../proxy-core/upstream.js';
+import type { CallHandler, CallRequest } from '../proxy-core/call/dispatch.js';
+import { outcomeOfStatus, type Outcome } from '../proxy-core/call/failure-cause.js';
+import type { AttemptHandler } from '../proxy-core/call/upstream.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { Attempt } from './attempt.js';
 import { Edge } from './edge.js';

@@ -1,5 +1,5 @@
 /** Mesh policies apply to callers and callees that exist, split to services that exist, and name retry conditions Envoy knows. */
-import { RetryOn } from '../../proxy-core/retry-on.js';
+import { RetryOn } from '../../proxy-core/routing/retry-on.js';
 import type { IssueDraft } from '../issue-draft.js';
 import type { Scenario } from '../schema.js';
 import { referenceIssue } from './reference-issue.js';

@@ -3,8 +3,8 @@
  * tokens and JWT rules name declared issuers, request classes name declared tokens,
  * authorization rules use supported keys and patterns, trust domains are valid.
  */
-import { Authorizer } from '../../proxy-core/authorization-policy.js';
-import { checkTrustDomainName } from '../../proxy-core/spiffe-id.js';
+import { Authorizer } from '../../proxy-core/identity/authorization-policy.js';
+import { checkTrustDomainName } from '../../proxy-core/identity/spiffe-id.js';
 import type { IssueDraft } from '../issue-draft.js';
 import type { Scenario } from '../schema.js';
 import { referenceIssue } from './reference-issue.js';

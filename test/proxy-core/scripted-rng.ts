@@ -1,4 +1,4 @@
-import type { Rng } from '../../proxy-core/rng.js';
+import type { Rng } from '../../proxy-core/clock/rng.js';
 
 /** An Rng whose `int(n)` returns the scripted values in order, checking each is below n; `next()` is not expected. */
 export function scriptedInts(ints: number[]): Rng {

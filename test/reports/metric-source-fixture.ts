@@ -1,6 +1,6 @@
 /** An in-memory MetricSource over explicit samples, for threshold tests. */
-import { FAILURE_CAUSES } from '../../proxy-core/failure-cause.js';
-import type { FailureCause, Outcome } from '../../proxy-core/failure-cause.js';
+import { FAILURE_CAUSES } from '../../proxy-core/call/failure-cause.js';
+import type { FailureCause, Outcome } from '../../proxy-core/call/failure-cause.js';
 import type { MetricSource, StatsView, TrafficSelector } from '../../reports/metric-source.js';
 
 /** One finished request: its latency in ms and how it ended. */

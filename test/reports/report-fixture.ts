@@ -1,6 +1,6 @@
 /** Run reports for summary and output tests. */
-import { FAILURE_CAUSES } from '../../proxy-core/failure-cause.js';
-import type { FailureCause } from '../../proxy-core/failure-cause.js';
+import { FAILURE_CAUSES } from '../../proxy-core/call/failure-cause.js';
+import type { FailureCause } from '../../proxy-core/call/failure-cause.js';
 import { REPORT_SCHEMA } from '../../reports/report.js';
 import type { CallStats, EdgeStats, RunReport, ServiceStats, ThresholdResult } from '../../reports/report.js';
 

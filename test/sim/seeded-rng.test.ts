@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Rng } from '../../proxy-core/rng.js';
+import type { Rng } from '../../proxy-core/clock/rng.js';
 import { SeededRng } from '../../sim/seeded-rng.js';
 
 /** `n` draws of `rng.next()`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../proxy-core/clock.js';
+import type { Clock } from '../../proxy-core/clock/clock.js';
 import { EventQueue } from '../../sim/event-queue.js';
 import { VirtualClock, type Progress } from '../../sim/virtual-clock.js';
 
