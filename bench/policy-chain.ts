@@ -47,7 +47,13 @@ class InertClock implements Clock {
   now(): number {
     return this.time;
   }
+  epochMs(): number {
+    return this.time;
+  }
   schedule<T>(_delayMs: number, _callback: (arg: T) => void, _arg: T): TimerHandle {
+    return ++this.nextHandle;
+  }
+  scheduleBackground<T>(_delayMs: number, _callback: (arg: T) => void, _arg: T): TimerHandle {
     return ++this.nextHandle;
   }
   cancel(_handle: TimerHandle): void {}

@@ -4,6 +4,7 @@
  * in which a call meets them.
  */
 export * from './clock/clock.js';
+export * from './clock/real-clock.js';
 export * from './clock/rng.js';
 export * from './call/dispatch.js';
 export * from './call/failure-cause.js';

@@ -26,10 +26,18 @@ export type Progress = {
 export class VirtualClock implements Clock {
   /** The events; exposed for the engine (counts, direct scheduling at absolute times). */
   readonly queue: EventQueue;
+  /** Wall time at virtual time 0, ms since the Unix epoch. */
+  readonly startEpochMs: number;
+  /** Handles of pending background timers. */
+  private readonly background = new Set<TimerHandle>();
 
-  /** Creates a clock at time 0 over `queue` (a new, empty one by default). */
-  constructor(queue: EventQueue = new EventQueue()) {
+  /**
+   * Creates a clock at time 0 over `queue` (a new, empty one by default), whose wall time
+   * starts at `startEpochMs` ({@link SIM_START_EPOCH_MS} by default).
+   */
+  constructor(queue: EventQueue = new EventQueue(), startEpochMs = SIM_START_EPOCH_MS) {
     this.queue = queue;
+    this.startEpochMs = startEpochMs;
   }
 
   /** Virtual milliseconds since the start of the run. */
@@ -37,19 +45,39 @@ export class VirtualClock implements Clock {
     return this.queue.now;
   }
 
+  /** The run's wall time: {@link VirtualClock.startEpochMs} plus the virtual time. */
+  epochMs(): number {
+    return this.startEpochMs + this.queue.now;
+  }
+
+  /** Background timers pending: {@link VirtualClock.run} does not wait for them. */
+  get backgroundPending(): number {
+    return this.background.size;
+  }
+
   /** Calls `callback(arg)` `delayMs` from now; a negative delay counts as 0. */
   schedule<T>(delayMs: number, callback: (arg: T) => void, arg: T): TimerHandle {
     return this.queue.schedule(this.queue.now + (delayMs < 0 ? 0 : delayMs), callback, arg);
   }
 
+  /** As {@link VirtualClock.schedule}, for a timer {@link VirtualClock.run} does not wait for (rare: it allocates). */
+  scheduleBackground<T>(delayMs: number, callback: (arg: T) => void, arg: T): TimerHandle {
+    const timer: BackgroundTimer<T> = { clock: this, handle: 0, callback, arg };
+    timer.handle = this.schedule(delayMs, fireBackground, timer as BackgroundTimer<unknown>);
+    this.background.add(timer.handle);
+    return timer.handle;
+  }
+
   /** Cancels a pending timer; cancelling a fired or cancelled timer does nothing. */
   cancel(handle: TimerHandle): void {
     this.queue.cancel(handle);
+    if (this.background.size > 0) this.background.delete(handle);
   }
 
   /**
    * Fires, in order, every event due at or before `limitMs` (including those they schedule in
-   * turn), then advances the time to `limitMs` if it is finite and later than now.
+   * turn), then advances the time to `limitMs` if it is finite and later than now. With
+   * `limitMs` infinite it stops when only background timers are pending.
    */
   runUntil(limitMs: number, progress?: Progress): void {
     if (progress === undefined) this.fireUntil(limitMs);
@@ -57,15 +85,21 @@ export class VirtualClock implements Clock {
     if (limitMs > this.queue.now && limitMs !== Infinity) this.queue.now = limitMs;
   }
 
-  /** Fires events until none is left. */
+  /** Fires events until none is left but background timers (which are left pending). */
   run(progress?: Progress): void {
     this.runUntil(Infinity, progress);
+  }
+
+  /** @internal A background timer fired. */
+  forgetBackground(handle: TimerHandle): void {
+    this.background.delete(handle);
   }
 
   /** The loop without progress reports: nothing in it but the queue. */
   private fireUntil(limitMs: number): void {
     const queue = this.queue;
-    while (queue.size > 0 && queue.nextTime() <= limitMs) queue.fireNext();
+    if (limitMs === Infinity) while (queue.size > this.background.size) queue.fireNext();
+    else while (queue.size > 0 && queue.nextTime() <= limitMs) queue.fireNext();
   }
 
   /** The loop with progress reports, counted down so that each event costs one decrement. */
@@ -76,7 +110,8 @@ export class VirtualClock implements Clock {
     }
     const queue = this.queue;
     let countdown = every - (queue.fired % every);
-    while (queue.size > 0 && queue.nextTime() <= limitMs) {
+    const unbounded = limitMs === Infinity;
+    while (queue.size > (unbounded ? this.background.size : 0) && queue.nextTime() <= limitMs) {
       queue.fireNext();
       if (--countdown === 0) {
         countdown = every;
@@ -84,4 +119,20 @@ export class VirtualClock implements Clock {
       }
     }
   }
+}
+
+/** Wall time of virtual time 0 in every simulated run: 2025-01-01T00:00:00Z. */
+export const SIM_START_EPOCH_MS = Date.UTC(2025, 0, 1);
+
+/** A background timer's callback and argument, and the clock that forgets it once fired. */
+interface BackgroundTimer<T> {
+  readonly clock: VirtualClock;
+  handle: TimerHandle;
+  readonly callback: (arg: T) => void;
+  readonly arg: T;
+}
+
+function fireBackground(timer: BackgroundTimer<unknown>): void {
+  timer.clock.forgetBackground(timer.handle);
+  timer.callback(timer.arg);
 }

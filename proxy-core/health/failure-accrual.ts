@@ -193,7 +193,7 @@ export class FailureAccrual {
     let delay = base;
     if (this.jitterRatio > 0) delay += Math.min(this.rng.next() * this.jitterRatio * base, this.maxPenaltyMs - base);
     this.states[host] = UNAVAILABLE;
-    this.timers[host] = this.clock.schedule(delay, this.endPenalty, host);
+    this.timers[host] = this.clock.scheduleBackground(delay, this.endPenalty, host);
     this.onEvent('host-unavailable', host, this.clock.now());
   }
 

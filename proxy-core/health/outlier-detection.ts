@@ -338,7 +338,7 @@ export class OutlierDetector {
     let next = this.origin + (Math.floor((now - this.origin) / interval) + 1) * interval;
     // Rounding can land the boundary on now itself; the sweep that runs now must arm the next one.
     if (next - now < 1e-6) next += interval;
-    this.timer = this.clock.schedule(next - now, OutlierDetector.onSweepTimer, this);
+    this.timer = this.clock.scheduleBackground(next - now, OutlierDetector.onSweepTimer, this);
     this.timerArmed = true;
   }
 

@@ -350,7 +350,7 @@ export class SlidingWindowBreaker {
     this.current = OPEN;
     this.openUntil = now + this.waitMs;
     if (this.automatic) {
-      this.timer = this.clock.schedule(this.waitMs, SlidingWindowBreaker.halfOpenByTimer, this);
+      this.timer = this.clock.scheduleBackground(this.waitMs, SlidingWindowBreaker.halfOpenByTimer, this);
       this.timerArmed = true;
     }
     this.onEvent('breaker-open', -1, now);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../proxy-core/clock/clock.js';
 import { EventQueue } from '../../sim/event-queue.js';
-import { VirtualClock, type Progress } from '../../sim/virtual-clock.js';
+import { SIM_START_EPOCH_MS, VirtualClock, type Progress } from '../../sim/virtual-clock.js';
 
 describe('VirtualClock', () => {
   it('is a Clock whose time starts at 0 and moves only when events fire', () => {
@@ -82,5 +82,40 @@ describe('VirtualClock', () => {
     for (const everyEvents of [0, -1, 2.5, NaN]) {
       expect(() => clock.run({ everyEvents, report: () => {} })).toThrow(RangeError);
     }
+  });
+});
+
+describe('VirtualClock: wall time and background timers', () => {
+  it('counts wall time from the fixed start of every run', () => {
+    const clock = new VirtualClock();
+    clock.schedule(1500, () => {}, null);
+    clock.run();
+    expect(clock.epochMs()).toBe(SIM_START_EPOCH_MS + 1500);
+  });
+
+  it('run() stops when only background timers are left, and runUntil still fires them', () => {
+    const clock = new VirtualClock();
+    let sweeps = 0;
+    const sweep = (): void => {
+      sweeps++;
+      clock.scheduleBackground(100, sweep, null);
+    };
+    clock.scheduleBackground(100, sweep, null);
+    let done = false;
+    clock.schedule(250, () => (done = true), null);
+    clock.run();
+    expect(done).toBe(true);
+    expect(sweeps).toBe(2); // at 100 and 200; the one due at 300 stays pending
+    expect(clock.backgroundPending).toBe(1);
+    clock.runUntil(1000);
+    expect(sweeps).toBe(10);
+  });
+
+  it('forgets a cancelled background timer', () => {
+    const clock = new VirtualClock();
+    const h = clock.scheduleBackground(100, () => {}, null);
+    clock.cancel(h);
+    expect(clock.backgroundPending).toBe(0);
+    expect(clock.queue.size).toBe(0);
   });
 });

@@ -6,6 +6,11 @@ import type { Rng } from '../../../proxy-core/clock/rng.js';
 import { SeededRng } from '../../../sim/seeded-rng.js';
 import { VirtualClock } from '../../../sim/virtual-clock.js';
 
+/** Fires every pending timer, background ones included (the policy's timers are background). */
+const fireAll = (clock: VirtualClock): void => {
+  while (clock.queue.size > 0) clock.queue.fireNext();
+};
+
 /** An Rng that always returns `r`. */
 const constantRng = (r: number): Rng => ({ next: () => r, int: (n) => Math.floor(r * n), fork: () => constantRng(r) });
 
@@ -23,7 +28,7 @@ const fail = (accrual: FailureAccrual, host: number, n: number) => {
 
 /** Lets the clock reach probation, sends the probe and answers it; returns when it was sent. */
 function probe(clock: VirtualClock, accrual: FailureAccrual, ok: boolean): number {
-  clock.run();
+  fireAll(clock);
   expect(accrual.stateOf(0)).toBe('probation');
   expect(accrual.isAvailable(0)).toBe(true);
   accrual.onDispatch(0);
@@ -74,11 +79,11 @@ describe('FailureAccrual (Linkerd consecutive failures)', () => {
   it('jitter adds r · ratio · base, capped so that the backoff never exceeds max penalty', () => {
     const half = setup({}, 0.5);
     fail(half.accrual, 0, 7);
-    half.clock.run();
+    fireAll(half.clock);
     expect(half.clock.now()).toBe(1250); // 1000 + 0.5 · 0.5 · 1000
     const capped = setup({ minPenaltyMs: 40_000, jitterRatio: 1 }, 0.9);
     fail(capped.accrual, 0, 7);
-    capped.clock.run();
+    fireAll(capped.clock);
     expect(capped.clock.now()).toBe(60_000); // 40 000 + min(36 000, 20 000)
   });
 
@@ -91,7 +96,7 @@ describe('FailureAccrual (Linkerd consecutive failures)', () => {
     fail(accrual, 0, 6);
     expect(accrual.isAvailable(0)).toBe(true);
     accrual.onResult(0, false);
-    clock.run();
+    fireAll(clock);
     expect(clock.now()).toBe(4000); // 1 s again, not 4 s
     expect(events.map((e) => `${e.kind}@${e.at}`)).toEqual([
       'host-unavailable@0',
@@ -132,7 +137,7 @@ describe('FailureAccrual (Linkerd consecutive failures)', () => {
     fail(accrual, 1, 7);
     expect([0, 1, 2].map((h) => accrual.isAvailable(h))).toEqual([true, false, true]);
     accrual.stop();
-    clock.run();
+    fireAll(clock);
     expect(clock.now()).toBe(0);
     expect(accrual.stateOf(1)).toBe('unavailable');
   });
