@@ -14,7 +14,8 @@ import { Authorizer, type RequestAttributes } from '../proxy-core/identity/autho
 import { envoyBackoff } from '../proxy-core/routing/backoff.js';
 import { Bulkhead } from '../proxy-core/limits/bulkhead.js';
 import type { Clock, TimerHandle } from '../proxy-core/clock/clock.js';
-import type { CallHandler, CallRequest } from '../proxy-core/call/dispatch.js';
+import type { CallHandler } from '../proxy-core/call/dispatch.js';
+import { NO_HEADERS } from '../proxy-core/call/headers.js';
 import { EnvoyRetryBudget } from '../proxy-core/budgets/envoy-retry-budget.js';
 import type { Outcome } from '../proxy-core/call/failure-cause.js';
 import { HostSet } from '../proxy-core/balancing/host-set.js';
@@ -24,7 +25,7 @@ import { bucketForRate, RATE_LIMIT_UNIT_MS, RateLimit } from '../proxy-core/limi
 import { ResourceLimits } from '../proxy-core/health/resource-limits.js';
 import { RetryOn } from '../proxy-core/routing/retry-on.js';
 import { RoutedCall } from '../proxy-core/routing/routed-call.js';
-import { Router } from '../proxy-core/routing/router.js';
+import { DEFAULT_RETRY_BUFFER_LIMIT_BYTES, Router } from '../proxy-core/routing/router.js';
 import { SlidingWindowBreaker } from '../proxy-core/health/sliding-window-breaker.js';
 import type { AttemptHandler, Upstream, UpstreamAttempt } from '../proxy-core/call/upstream.js';
 import { SeededRng } from '../sim/seeded-rng.js';
@@ -38,6 +39,9 @@ export class BenchCall extends RoutedCall {
   /** Outcomes delivered to this call (must end at exactly 1). */
   outcomes = 0;
   okOutcomes = 0;
+  constructor(id: number, startedAt: number) {
+    super(id, 'GET', '/', 'auth', NO_HEADERS, startedAt);
+  }
 }
 
 /** Clock time advanced by the caller; timers are handed out and never fire. */
@@ -60,21 +64,21 @@ class InertClock implements Clock {
 }
 
 /** The transport's attempt object; the upstream owns one and reuses it (its answer is synchronous). */
-class BenchAttempt implements UpstreamAttempt {
-  call: CallRequest = null!;
+class BenchAttempt implements UpstreamAttempt<BenchCall> {
+  call: BenchCall = null!;
   host = 0;
   number = 0;
   sentAt = 0;
   abandoned = false;
-  nextOutstanding: UpstreamAttempt | null = null;
+  nextOutstanding: UpstreamAttempt<BenchCall> | null = null;
 }
 
 /** Answers every attempt 200 from inside `send`. */
-class SyncOkUpstream implements Upstream {
+class SyncOkUpstream implements Upstream<BenchCall> {
   sent = 0;
   private readonly attempt = new BenchAttempt();
   constructor(private readonly clock: InertClock) {}
-  send(req: CallRequest, host: number, number: number, _expected: number, handler: AttemptHandler): void {
+  send(req: BenchCall, host: number, number: number, _expected: number, handler: AttemptHandler<BenchCall>): void {
     const a = this.attempt;
     a.call = req;
     a.host = host;
@@ -84,29 +88,29 @@ class SyncOkUpstream implements Upstream {
     a.nextOutstanding = null;
     this.sent++;
     handler.onAttemptSent(a);
-    handler.onAttemptResponse(req, a, 200, 'ok', -1);
+    handler.onAttemptResponseStart(a, 200, 'ok', -1, -1, null);
+    handler.onAttemptResponseEnd(a, -1, null);
   }
-  abandon(_a: UpstreamAttempt): void {}
+  abandon(_a: UpstreamAttempt<BenchCall>): void {}
 }
 
-const handler: CallHandler = {
-  onResponse(req: CallRequest, _status: number, outcome: Outcome): void {
-    const call = req as BenchCall;
+const handler: CallHandler<BenchCall> = {
+  onResponseStart(): void {},
+  onResponseData(): void {},
+  onResponseEnd(call: BenchCall, outcome: Outcome): void {
     call.outcomes++;
     if (outcome === 'ok') call.okOutcomes++;
   },
-  onError(req: CallRequest): void {
-    (req as BenchCall).outcomes++;
+  onResponseError(call: BenchCall): void {
+    call.outcomes++;
   },
 };
-
-const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** One router with every policy on, the callee's inbound checks, and counters for the sanity check. */
 export class PolicyChain {
   readonly clock = new InertClock();
   readonly upstream = new SyncOkUpstream(this.clock);
-  readonly router: Router;
+  readonly router: Router<BenchCall>;
   readonly rateLimit = new RateLimit(this.clock, { default: bucketForRate(100_000, RATE_LIMIT_UNIT_MS.second) });
   readonly authorizer = new Authorizer([
     { name: 'allow-gateway', action: 'ALLOW', rules: [{ from: [{ source: { principals: [GATEWAY] } }] }] },
@@ -117,6 +121,7 @@ export class PolicyChain {
     requestPrincipal: null,
     path: '/',
     method: 'GET',
+    host: 'auth',
     headers: NO_HEADERS,
     claims: null,
   };
@@ -141,6 +146,7 @@ export class PolicyChain {
         avoidPreviousHosts: true,
         hostSelectionRetryMaxAttempts: 5,
         hedgeOnPerTryTimeout: false,
+        retryBufferLimitBytes: DEFAULT_RETRY_BUFFER_LIMIT_BYTES,
         budget: new EnvoyRetryBudget(),
         limits: new ResourceLimits({ maxRequests: 1024 }),
         bulkhead: new Bulkhead(64),
@@ -159,7 +165,7 @@ export class PolicyChain {
   call(): void {
     const clock = this.clock;
     clock.time++;
-    const call = new BenchCall(++this.calls, NO_HEADERS, clock.time);
+    const call = new BenchCall(++this.calls, clock.time);
     if (!this.rateLimit.check(undefined) || this.authorizer.evaluate(this.attrs).decision !== 'allow') {
       this.bad++;
       return;
@@ -187,5 +193,5 @@ export class PolicyChain {
 
 /** What allocating the request alone costs: a bare request per iteration, the same constructor. */
 export function allocateBareRequests(n: number, sink: { last: BenchCall | null }): void {
-  for (let i = 0; i < n; i++) sink.last = new BenchCall(i, NO_HEADERS, i);
+  for (let i = 0; i < n; i++) sink.last = new BenchCall(i, i);
 }

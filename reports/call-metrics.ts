@@ -14,6 +14,8 @@ export class CallMetrics {
   ok = 0;
   attempts = 0;
   private readonly errorCounts = new Float64Array(FAILURE_CAUSES.length);
+  /** Failures by finer code (`FL_TLS_CERT_EXPIRED`…), created on the first one. */
+  private details: Map<string, number> | null = null;
   readonly latency = new LatencyHistogram();
   private readonly series: TimeSeriesRecorder;
 
@@ -29,6 +31,12 @@ export class CallMetrics {
     else this.errorCounts[CAUSE_INDEX[outcome]]++;
     this.latency.record(latencyMs);
     this.series.record(nowMs, latencyMs, ok);
+  }
+
+  /** Counts a failure's finer code (recorded with {@link CallMetrics.record} as its cause). */
+  recordDetail(code: string): void {
+    const details = (this.details ??= new Map());
+    details.set(code, (details.get(code) ?? 0) + 1);
   }
 
   /** Counts one attempt sent at `nowMs` (retries and hedges included). */
@@ -51,6 +59,7 @@ export class CallMetrics {
       requests: this.requests,
       ok: this.ok,
       errors: this.errors,
+      error_details: this.details === null ? {} : Object.fromEntries([...this.details].sort(([a], [b]) => (a < b ? -1 : 1))),
       attempts: this.attempts,
       retries: Math.max(0, this.attempts - this.requests),
       amplification: this.requests > 0 ? round3(this.attempts / this.requests) : 0,

@@ -38,6 +38,8 @@ export interface CallStats {
   ok: number;
   /** Failures by cause; every cause is present, zero or not. */
   errors: Record<FailureCause, number>;
+  /** Failures by a finer stable code where their cause has one (`FL_TLS_CERT_EXPIRED`, `FL_JWT_EXPIRED`…); only codes seen. */
+  error_details: Record<string, number>;
   attempts: number;
   /** Attempts beyond one per request: retries and hedges. */
   retries: number;
@@ -78,14 +80,18 @@ export interface TimelineEvent {
 export interface EdgePolicyStats {
   /** Retries refused by the retry budget. */
   retries_denied: number;
-  /** Retries refused by Envoy's max_retries threshold. */
+  /** Retries refused by Envoy's thresholds: max_retries, or max_requests for the retry's own request. */
   retry_overflow: number;
+  /** Retries not made because the request body exceeded the retry buffer (Envoy `retry_or_shadow_abandoned`). */
+  retry_buffer_overflow: number;
   /** Retries sent on a per-try timeout without abandoning the slow attempt. */
   hedges: number;
   /** Calls rejected before any attempt: breaker open, bulkhead or connection pool full, throttled. */
   rejected: number;
   /** Attempts that found no healthy instance. */
   no_healthy_host: number;
+  /** Calls cancelled by their caller before they ended (cancellation propagation). */
+  cancelled: number;
   /** Hosts ejected by outlier detection or shut by failure accrual. */
   ejections: number;
   /** Times the edge's circuit breaker opened. */

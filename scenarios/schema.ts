@@ -59,7 +59,8 @@ export const Service = z.strictObject({
   namespace: Name.default('default').meta({ description: 'Kubernetes namespace, part of the SPIFFE identity.' }),
   serviceAccount: Name.optional().meta({ description: 'Service account, part of the SPIFFE identity (default: the service name).' }),
   trustDomain: z.string().optional().meta({ description: "The trust domain its certificates name (default: security.trustDomain)." }),
-  deadlinePropagation: z.boolean().default(false).meta({ description: "Honour the caller's deadline (x-envoy-expected-rq-timeout-ms): drop work whose caller has given up and pass the remaining budget on to its own calls." }),
+  deadlinePropagation: z.boolean().default(false).meta({ description: "Honour the caller's deadline (x-envoy-expected-rq-timeout-ms) and cancellation: drop work whose caller has given up, pass the remaining budget on to its own calls, and cancel the calls still in flight when it answers early." }),
+  retryAfter: Duration.optional().meta({ description: 'A Retry-After header on its own 5xx answers (errors and queue overflow), which callers honour as their backoff.' }),
 });
 /** A parsed service, defaults filled. */
 export type Service = z.output<typeof Service>;

@@ -16,7 +16,7 @@ export const enum AttemptState {
  * One attempt of a call at one instance: the work a request causes there, from arrival
  * (queueing included) to response. It also waits for the downstream calls it makes.
  */
-export class Attempt implements CallOrigin, UpstreamAttempt {
+export class Attempt implements CallOrigin, UpstreamAttempt<SimCall> {
   state = AttemptState.InFlight;
   arrivedAt = 0;
   /** Clock time by which the caller needs the answer (arrival + the expected timeout it was sent with). */
@@ -25,21 +25,25 @@ export class Attempt implements CallOrigin, UpstreamAttempt {
   step = 0;
   /** Calls of the current step still outstanding. */
   pending = 0;
+  /** The downstream calls it made that are still in flight, linked through `SimCall.nextSibling`. */
+  calls: SimCall | null = null;
   /** Intrusive list of the attempts an instance is working on (for a crash to reset them). */
   prev: Attempt | null = null;
   next: Attempt | null = null;
-  /** The answer on its way back to the caller. */
+  /** The answer on its way back to the caller (status 0: none, `outcome` says why). */
   status = 0;
   outcome: Outcome = 'ok';
+  /** A finer stable code for a failure without an answer (the TLS failure), or null. */
+  detail: string | null = null;
   /** The answer's Retry-After in ms; -1: none. */
   retryAfterMs = -1;
   /** The caller's router gave up on it. */
   abandoned = false;
-  nextOutstanding: UpstreamAttempt | null = null;
+  nextOutstanding: UpstreamAttempt<SimCall> | null = null;
 
   constructor(
     readonly call: SimCall,
-    readonly handler: AttemptHandler,
+    readonly handler: AttemptHandler<SimCall>,
     readonly instance: Instance,
     /** Host index of the instance in its service. */
     readonly host: number,
@@ -51,7 +55,20 @@ export class Attempt implements CallOrigin, UpstreamAttempt {
   ) {}
 
   /** A downstream call this attempt made has its outcome. */
-  onCallDone(call: SimCall, status: number, outcome: Outcome): void {
-    this.instance.host.callDone(this, call, status, outcome);
+  onCallDone(call: SimCall, outcome: Outcome): void {
+    this.forget(call);
+    this.instance.host.callDone(this, call, outcome);
+  }
+
+  /** Adds a downstream call it made. */
+  track(call: SimCall): void {
+    call.nextSibling = this.calls;
+    this.calls = call;
+  }
+
+  private forget(call: SimCall): void {
+    if (this.calls === call) this.calls = call.nextSibling;
+    else for (let c = this.calls; c !== null; c = c.nextSibling) if (c.nextSibling === call) c.nextSibling = call.nextSibling;
+    call.nextSibling = null;
   }
 }

@@ -14,11 +14,12 @@ import { DEFAULT_OUTLIER_DETECTION, OutlierDetector, type OutlierDetectionOption
 import type { PolicyEventKind, PolicyEventSink } from '../proxy-core/health/policy-event.js';
 import { ResourceLimits } from '../proxy-core/health/resource-limits.js';
 import { RetryOn } from '../proxy-core/routing/retry-on.js';
-import { Router, type RouterPolicies } from '../proxy-core/routing/router.js';
+import { DEFAULT_RETRY_BUFFER_LIMIT_BYTES, Router, type RouterPolicies } from '../proxy-core/routing/router.js';
 import { SlidingWindowBreaker, type SlidingWindowOptions } from '../proxy-core/health/sliding-window-breaker.js';
 import type { Rng } from '../proxy-core/clock/rng.js';
 import { createRetryBudget } from './retry-budget-of.js';
 import type { Edge } from './edge.js';
+import type { SimCall } from './sim-call.js';
 import type { EdgePolicy } from './mesh-policy.js';
 import type { World } from './world.js';
 
@@ -33,7 +34,7 @@ const BALANCERS: Record<string, LoadBalancerKind> = {
 };
 
 /** The router of caller instance `callerIndex` (in zone `callerZone`, -1 outside the mesh) on `edge`. */
-export function buildRouter(edge: Edge, world: World, callerIndex: number, callerZone: number): Router {
+export function buildRouter(edge: Edge, world: World, callerIndex: number, callerZone: number): Router<SimCall> {
   const policy = edge.policy;
   const clock = world.clock;
   const rng = world.rng.fork(`router/${edge.name}/${callerIndex}`);
@@ -53,6 +54,7 @@ export function buildRouter(edge: Edge, world: World, callerIndex: number, calle
   accrual = policy.failureAccrual ? new FailureAccrual(clock, rng.fork('accrual'), hosts.size, accrualOptions(policy), health) : null;
   const policies: RouterPolicies = {
     routeTimeoutMs: policy.timeoutMs,
+    retryBufferLimitBytes: DEFAULT_RETRY_BUFFER_LIMIT_BYTES,
     ...retryPolicies(policy),
     budget: policy.retryBudget ? createRetryBudget(policy.retryBudget, clock, rng.fork('budget')) : null,
     limits: new ResourceLimits(policy.connectionPool ?? {}),

@@ -1,4 +1,4 @@
-import type { Dispatch } from '../proxy-core/call/dispatch.js';
+import type { CallHandler } from '../proxy-core/call/dispatch.js';
 import type { Outcome } from '../proxy-core/call/failure-cause.js';
 import type { PolicyEventKind } from '../proxy-core/health/policy-event.js';
 import { RateLimit, RATE_LIMIT_UNIT_MS, bucketForRate } from '../proxy-core/limits/rate-limit.js';
@@ -19,19 +19,17 @@ import type { World } from './world.js';
  * and balancer), all sending through this edge to the callee's instances. Counts what the
  * callers saw.
  */
-export class Edge implements Upstream {
+export class Edge implements Upstream<SimCall> {
   readonly name: string;
   readonly metrics: CallMetrics;
   /** One router per calling instance (index 0 for load from outside the mesh). */
-  readonly routers: Router[] = [];
+  readonly routers: Router<SimCall>[] = [];
   /** The callee's rate limits on this edge's calls: one shared by its instances, or one per instance (`scope: instance`). */
   private readonly rateLimits: RateLimit[];
   /** Hosts ejected or shut, and breaker openings, over all calling instances. */
   private ejections = 0;
   private breakerOpened = 0;
   private readonly sessions: Float64Array[] = [];
-  /** The chain: the calling instance's router, then the network. */
-  readonly dispatch: Dispatch;
 
   constructor(
     readonly from: string,
@@ -42,7 +40,6 @@ export class Edge implements Upstream {
   ) {
     this.name = `${from}->${to}`;
     this.metrics = new CallMetrics(world.resolutionMs);
-    this.dispatch = (req, handler) => this.routerOf(req as SimCall).dispatch(req, handler);
     const limit = policy.rateLimit;
     const config = limit && {
       default: bucketForRate(limit.requestsPerUnit, RATE_LIMIT_UNIT_MS[limit.unit]),
@@ -73,7 +70,17 @@ export class Edge implements Upstream {
 
   /** The report's view of this edge, with its routers' counts summed. */
   toStats(endMs: number): EdgeStats {
-    const policy: EdgePolicyStats = { retries_denied: 0, retry_overflow: 0, hedges: 0, rejected: 0, no_healthy_host: 0, ejections: this.ejections, breaker_opened: this.breakerOpened };
+    const policy: EdgePolicyStats = {
+      retries_denied: 0,
+      retry_overflow: 0,
+      retry_buffer_overflow: 0,
+      hedges: 0,
+      rejected: 0,
+      no_healthy_host: 0,
+      cancelled: 0,
+      ejections: this.ejections,
+      breaker_opened: this.breakerOpened,
+    };
     for (const router of this.routers) {
       if (!router) continue;
       const s = router.stats;
@@ -82,31 +89,47 @@ export class Edge implements Upstream {
       policy.hedges += s.hedges;
       policy.rejected += s.rejected;
       policy.no_healthy_host += s.noHealthyHost;
+      policy.retry_buffer_overflow += s.retryBufferOverflow;
+      policy.cancelled += s.cancelled;
     }
     return { ...this.metrics.toStats(endMs), policy };
   }
 
+  /** Sends a call through its calling instance's router: the chain, then the network. */
+  dispatch(call: SimCall, handler: CallHandler<SimCall>): void {
+    this.routerOf(call).dispatch(call, handler);
+  }
+
+  /** Cancels a call in flight on this edge (its caller gave up on it). */
+  cancel(call: SimCall): void {
+    this.routerOf(call).cancel(call);
+  }
+
   /** The router of the call's calling instance, built on its first call. */
-  routerOf(call: SimCall): Router {
+  routerOf(call: SimCall): Router<SimCall> {
     const index = call.callerInstance === null ? 0 : call.callerInstance.index;
     return this.routers[index] ?? (this.routers[index] = buildRouter(this, this.world, index, call.callerZone));
   }
 
   /** The transport: an attempt crosses the network to instance `host` of the callee. */
-  send(req: SimCall, host: number, number: number, expectedTimeoutMs: number, handler: AttemptHandler): void {
+  send(req: SimCall, host: number, number: number, expectedTimeoutMs: number, handler: AttemptHandler<SimCall>): void {
     this.world.sendAttempt(this, req, host, number, expectedTimeoutMs, handler);
   }
 
   /** The router gave up on an attempt: a callee that honours deadlines stops its work. */
-  abandon(attempt: UpstreamAttempt): void {
+  abandon(attempt: UpstreamAttempt<SimCall>): void {
     this.callee.abandon(attempt as Attempt);
   }
 
-  /** Counts a finished call on this edge and at its callee, latency measured from the call's start. */
-  record(call: SimCall, now: number, outcome: Outcome): void {
+  /** Counts a finished call on this edge and at its callee, latency measured from the call's start; `detail` is a failure's finer code or null. */
+  record(call: SimCall, now: number, outcome: Outcome, detail: string | null): void {
     const latency = now - call.startedAt;
     this.metrics.record(now, latency, outcome);
     this.callee.metrics.record(now, latency, outcome);
+    if (detail !== null) {
+      this.metrics.recordDetail(detail);
+      this.callee.metrics.recordDetail(detail);
+    }
   }
 
   /** Counts one attempt sent on this edge at time `now`. */

@@ -15,7 +15,7 @@ export interface InstanceHost {
   /** Answers an attempt without work: overflow, or reset by a crash. */
   reject(attempt: Attempt, reason: 'overflow' | 'reset'): void;
   /** A downstream call made by `attempt` has its outcome. */
-  callDone(attempt: Attempt, call: SimCall, status: number, outcome: Outcome): void;
+  callDone(attempt: Attempt, call: SimCall, outcome: Outcome): void;
   now(): number;
 }
 

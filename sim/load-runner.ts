@@ -1,4 +1,5 @@
 import type { Outcome } from '../proxy-core/call/failure-cause.js';
+import { NO_HEADERS, type Headers } from '../proxy-core/call/headers.js';
 import type { Rng } from '../proxy-core/clock/rng.js';
 import { CallMetrics } from '../reports/call-metrics.js';
 import type { LoadStats } from '../reports/report.js';
@@ -36,7 +37,7 @@ export abstract class LoadRunner implements CallOrigin {
   private readonly cumulativeWeights: number[];
   private readonly classMetrics: CallMetrics[];
   /** Each class's headers, with its token as `authorization: Bearer …`. */
-  private readonly classHeaders: Readonly<Record<string, string>>[];
+  private readonly classHeaders: Headers[];
 
   constructor(
     readonly name: string,
@@ -62,10 +63,10 @@ export abstract class LoadRunner implements CallOrigin {
     const cls = classIndex >= 0 ? this.spec.classes[classIndex] : DEFAULT_CLASS;
     this.requests++;
     this.inFlight++;
-    this.world.dispatch(new SimCall(this.world.callId(), this.route.pick(), headers, classIndex, intendedAt, this, -1, null, false, cls.method, cls.path));
+    this.world.dispatch(new SimCall(this.world.callId(), this.route.pick(), cls.method, cls.path, headers, classIndex, intendedAt, this, -1, null, false));
   }
 
-  onCallDone(call: SimCall, _status: number, outcome: Outcome): void {
+  onCallDone(call: SimCall, outcome: Outcome): void {
     this.inFlight--;
     const now = this.world.clock.now();
     const latency = now - call.startedAt;
@@ -93,5 +94,4 @@ export abstract class LoadRunner implements CallOrigin {
   }
 }
 
-const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 const DEFAULT_CLASS = { method: 'GET', path: '/' } as const;

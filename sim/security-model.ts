@@ -2,6 +2,7 @@ import { Authorizer, AUTHZ_DENIED_STATUS, type RequestAttributes } from '../prox
 import { CertificateAuthority, type WorkloadCertificate } from '../proxy-core/identity/certificate-authority.js';
 import type { Clock } from '../proxy-core/clock/clock.js';
 import type { Outcome } from '../proxy-core/call/failure-cause.js';
+import { headerValue } from '../proxy-core/call/headers.js';
 import { MtlsHandshake, type TrustBundle } from '../proxy-core/identity/mtls-handshake.js';
 import { resolvePeerAuthMode, type PeerAuthMode } from '../proxy-core/identity/peer-authentication.js';
 import { issueToken, RequestAuthenticator, REQUEST_AUTH_REJECT_STATUS } from '../proxy-core/identity/request-authentication.js';
@@ -45,13 +46,15 @@ export class SecurityModel {
   readonly mtls: boolean;
   /** Some service authenticates or authorizes requests: arrivals go through {@link admit}. */
   readonly inbound: boolean;
+  /** The stable code of the last failed handshake ({@link HANDSHAKE_FAILURE_CODES}). */
+  failureCode: string | null = null;
   /** Why {@link admit} rejected the last request it rejected. */
   rejection: Outcome = 'authz-denied';
   private readonly workloads = new Map<string, Workload>();
   private readonly cas: CertificateAuthority[] = [];
   private readonly trust: TrustBundle;
   private readonly handshake = new MtlsHandshake();
-  private readonly attributes: MutableAttributes = { principal: null, namespace: null, requestPrincipal: null, path: '/', method: 'GET', headers: {}, claims: null };
+  private readonly attributes: MutableAttributes = { principal: null, namespace: null, requestPrincipal: null, path: '/', method: 'GET', host: null, headers: {}, claims: null };
 
   constructor(
     private readonly scenario: Scenario,
@@ -117,6 +120,7 @@ export class SecurityModel {
     }
     const result = this.handshake.run(clientCert, serverCert, this.trust, now, server.mode);
     if (result.outcome !== 'ok' && result.outcome !== 'plaintext') {
+      this.failureCode = result.code;
       sessions[2 * host] = sessions[2 * host + 1] = 0;
       return -1;
     }
@@ -166,6 +170,7 @@ export class SecurityModel {
     attrs.namespace = peer ? peer.namespace : null;
     attrs.path = call.path;
     attrs.method = call.method;
+    attrs.host = call.authority;
     attrs.headers = call.headers;
     if (w.authorizer.evaluate(attrs).decision === 'allow') return 0;
     this.rejection = 'authz-denied';
@@ -177,7 +182,7 @@ export class SecurityModel {
     if (key === undefined) return undefined;
     if (key === 'source.service') return call.edge.from;
     if (key === 'source.principal') return call.callerInstance === null ? undefined : this.workloads.get(call.edge.from)?.principal;
-    return call.headers[key];
+    return headerValue(call.headers, key);
   }
 
   /** The signed token named `name` in `security.tokens`, as a request class sends it. */

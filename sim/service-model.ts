@@ -37,6 +37,8 @@ export class ServiceModel implements InstanceHost {
   readonly queueLimit: number;
   /** Honours callers' deadlines: drops work whose caller has given up, passes the rest of the budget on. */
   readonly propagatesDeadlines: boolean;
+  /** Retry-After (ms) on its own 5xx answers; -1: none. */
+  private readonly retryAfterMs: number;
   private steps: Step[] = [];
   private readonly work: () => number;
   private readonly errorRng: Rng;
@@ -51,6 +53,7 @@ export class ServiceModel implements InstanceHost {
     this.concurrency = spec.concurrency;
     this.queueLimit = spec.queue;
     this.propagatesDeadlines = spec.deadlinePropagation;
+    this.retryAfterMs = spec.retryAfter ?? -1;
     this.metrics = new CallMetrics(world.resolutionMs);
     this.work = makeSampler(spec.latency, rng.fork('latency'));
     this.errorRng = rng.fork('errors');
@@ -91,11 +94,16 @@ export class ServiceModel implements InstanceHost {
   }
 
   reject(attempt: Attempt, reason: 'overflow' | 'reset'): void {
-    if (reason === 'overflow') this.world.respond(attempt, 503, 'overflow');
-    else this.world.respond(attempt, 0, 'reset');
+    if (reason === 'overflow') {
+      attempt.retryAfterMs = this.retryAfterMs;
+      this.world.respond(attempt, 503, 'overflow');
+    } else {
+      if (this.propagatesDeadlines) this.cancelCalls(attempt); // reset by a crash: it gives up on its calls
+      this.world.respond(attempt, 0, 'reset');
+    }
   }
 
-  callDone(attempt: Attempt, call: SimCall, _status: number, outcome: Outcome): void {
+  callDone(attempt: Attempt, call: SimCall, outcome: Outcome): void {
     if (attempt.state !== AttemptState.Calling) return; // answered already: failed fast or reset
     if (outcome !== 'ok' && !call.optional) return this.finish(attempt, 500, '5xx');
     if (--attempt.pending === 0) {
@@ -126,8 +134,23 @@ export class ServiceModel implements InstanceHost {
     }
   }
 
+  /**
+   * Answers `attempt` and frees its worker. A service that honours deadlines also cancels
+   * the calls it still has in flight (an early failure, or its caller gave up), as a gRPC
+   * context's cancellation reaches every call made under it.
+   */
   private finish(attempt: Attempt, status: number, outcome: Outcome): void {
     attempt.instance.release(attempt);
+    if (this.propagatesDeadlines) this.cancelCalls(attempt);
+    if (status >= 500 && status !== 504) attempt.retryAfterMs = this.retryAfterMs;
     this.world.respond(attempt, status, outcome);
+  }
+
+  private cancelCalls(attempt: Attempt): void {
+    for (let call = attempt.calls; call !== null; ) {
+      const next = call.nextSibling;
+      call.edge.cancel(call);
+      call = next;
+    }
   }
 }

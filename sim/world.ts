@@ -1,5 +1,6 @@
-import type { CallHandler, CallRequest } from '../proxy-core/call/dispatch.js';
-import { outcomeOfStatus, type Outcome } from '../proxy-core/call/failure-cause.js';
+import type { CallHandler } from '../proxy-core/call/dispatch.js';
+import { outcomeOfStatus, type FailureCause, type Outcome } from '../proxy-core/call/failure-cause.js';
+import { NO_GRPC_STATUS } from '../proxy-core/call/grpc-status.js';
 import type { AttemptHandler } from '../proxy-core/call/upstream.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { Attempt } from './attempt.js';
@@ -32,6 +33,8 @@ export class World {
   readonly resolutionMs: number;
   /** Calls dispatched and not yet settled, over the whole mesh. */
   inFlight = 0;
+  /** Watches every call dispatched and settled, when a test asks for it (see {@link CallLedger}). */
+  ledger: CallLedger | null = null;
   private nextId = 1;
   private readonly ends: MessageEnds = { fromService: null, fromIndex: -1, fromZone: -1, to: null! };
 
@@ -73,19 +76,21 @@ export class World {
   call(edge: Edge, parent: Attempt, optional: boolean, method: string, path: string): void {
     const p = parent.call;
     const inst = parent.instance;
-    const call = new SimCall(this.callId(), edge, p.headers, p.classIndex, this.clock.now(), parent, inst.zone, inst, optional, method, path);
+    const call = new SimCall(this.callId(), edge, method, path, p.headers, p.classIndex, this.clock.now(), parent, inst.zone, inst, optional);
     if (inst.host.propagatesDeadlines) call.deadline = parent.deadline;
+    parent.track(call);
     this.dispatch(call);
   }
 
   /** Sends a call through its edge's chain; its outcome is counted, then handed to its origin. */
   dispatch(call: SimCall): void {
     this.inFlight++;
+    if (this.ledger !== null) this.ledger.dispatched(call);
     call.edge.dispatch(call, this.outcomes);
   }
 
   /** The transport of every edge: an attempt to instance `host` crosses the network, through mTLS and the fault rules. */
-  sendAttempt(edge: Edge, call: SimCall, host: number, number: number, expectedTimeoutMs: number, handler: AttemptHandler): void {
+  sendAttempt(edge: Edge, call: SimCall, host: number, number: number, expectedTimeoutMs: number, handler: AttemptHandler<SimCall>): void {
     const now = this.clock.now();
     edge.countAttempt(now);
     const instance = edge.callee.instances[host];
@@ -94,7 +99,10 @@ export class World {
     let delay = this.network.delay(call.callerZone, instance.zone);
     if (this.security.mtls && call.callerInstance !== null) {
       const extra = this.security.connect(edge, call, host, delay);
-      if (extra < 0) return this.answer(attempt, delay * 2, 0, 'tls');
+      if (extra < 0) {
+        attempt.detail = this.security.failureCode;
+        return this.answer(attempt, delay * 2, 0, 'tls');
+      }
       delay += extra;
     }
     if (this.faults.anyRule) {
@@ -154,20 +162,32 @@ export class World {
   }
 
   /** The one handler of every call: count the outcome on its edge, then tell whoever made the call. */
-  private readonly outcomes: CallHandler = {
-    onResponse: (req: CallRequest, status: number, outcome: Outcome) => this.settle(req as SimCall, status, outcome),
-    onError: (req: CallRequest, outcome: Outcome) => this.settle(req as SimCall, 0, outcome),
+  private readonly outcomes: CallHandler<SimCall> = {
+    onResponseStart: () => {},
+    onResponseData: () => {},
+    onResponseEnd: (call: SimCall, outcome: Outcome) => this.settle(call, outcome, null),
+    onResponseError: (call: SimCall, cause: FailureCause, detail: string | null) => this.settle(call, cause, detail),
   };
 
-  private settle(call: SimCall, status: number, outcome: Outcome): void {
+  private settle(call: SimCall, outcome: Outcome, detail: string | null): void {
     this.inFlight--;
-    call.edge.record(call, this.clock.now(), outcome);
-    call.origin.onCallDone(call, status, outcome);
+    if (this.ledger !== null) this.ledger.settled(call);
+    call.edge.record(call, this.clock.now(), outcome, detail);
+    call.origin.onCallDone(call, outcome);
   }
 }
 
+/** An answer reaches the caller's router: an error, or a response (the simulator's answers are whole: start, then end). */
 function deliver(attempt: Attempt): void {
   if (attempt.abandoned) return;
-  if (attempt.status === 0) attempt.handler.onAttemptError(attempt.call, attempt, attempt.outcome as Exclude<Outcome, 'ok'>);
-  else attempt.handler.onAttemptResponse(attempt.call, attempt, attempt.status, attempt.outcome, attempt.retryAfterMs);
+  const handler = attempt.handler;
+  if (attempt.status === 0) return handler.onAttemptError(attempt, attempt.outcome as FailureCause, attempt.detail);
+  handler.onAttemptResponseStart(attempt, attempt.status, attempt.outcome, NO_GRPC_STATUS, attempt.retryAfterMs, null);
+  if (!attempt.abandoned) handler.onAttemptResponseEnd(attempt, NO_GRPC_STATUS, null);
+}
+
+/** Hears every call of a run as it is dispatched and as it settles: a test's ledger. */
+export interface CallLedger {
+  dispatched(call: SimCall): void;
+  settled(call: SimCall): void;
 }

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/clock.js';
-import type { RetryBudget } from './retry-budget.js';
+import { AttemptResult, type RetryBudget } from './retry-budget.js';
 import type { Rng } from '../clock/rng.js';
 
 /** Google SRE book ch. 21 "Handling Overload": client-side throttling and the per-client retry budget. */
@@ -141,9 +141,13 @@ export class AdaptiveThrottle implements RetryBudget {
     return !rejected;
   }
 
-  /** An accepted attempt counts as an accept. */
-  attemptEnded(_retry: boolean, ok: boolean): void {
-    if (!ok) return;
+  /**
+   * An attempt the backend accepted counts as an accept: a success, or an answered failure
+   * that is not retryable (a 404 was processed, not refused); a retryable failure or an
+   * abandoned attempt is not one.
+   */
+  attemptEnded(_retry: boolean, result: AttemptResult): void {
+    if (result !== AttemptResult.Succeeded && result !== AttemptResult.FailedOther) return;
     this.advance();
     this.accs[this.slot(this.head)]++;
     this.totalAccepts++;

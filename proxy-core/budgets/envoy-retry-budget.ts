@@ -1,4 +1,4 @@
-import type { RetryBudget } from './retry-budget.js';
+import type { AttemptResult, RetryBudget } from './retry-budget.js';
 
 /** Envoy: circuit_breaker.proto `Thresholds.RetryBudget`. */
 export interface EnvoyRetryBudgetConfig {
@@ -89,7 +89,7 @@ export class EnvoyRetryBudget implements RetryBudget {
   }
 
   /** A retry's outcome is known: it is no longer active. */
-  attemptEnded(retry: boolean, _ok: boolean): void {
+  attemptEnded(retry: boolean, _result: AttemptResult): void {
     if (retry && this.retries > 0) this.retries--;
   }
 }

@@ -1,4 +1,4 @@
-import type { RetryBudget } from './retry-budget.js';
+import { AttemptResult, type RetryBudget } from './retry-budget.js';
 
 /** gRPC A6 service config `retryThrottling` (no defaults: both fields are required). */
 export interface GrpcRetryThrottleConfig {
@@ -72,8 +72,13 @@ export class GrpcRetryThrottle implements RetryBudget {
     return !retry || 2 * this.milli > this.maxMilli;
   }
 
-  /** Success adds tokenRatio, failure takes 1, clamped to [0, maxTokens]. */
-  attemptEnded(_retry: boolean, ok: boolean): void {
-    this.milli = ok ? Math.min(this.maxMilli, this.milli + this.ratioMilli) : Math.max(0, this.milli - 1000);
+  /**
+   * A success adds tokenRatio, a failure with a retryable status takes 1, clamped to
+   * [0, maxTokens]; other failures and abandoned hedges change nothing (A6; grpc-js
+   * `addCallSucceeded` on OK, `addCallFailed` on a status in retryableStatusCodes).
+   */
+  attemptEnded(_retry: boolean, result: AttemptResult): void {
+    if (result === AttemptResult.Succeeded) this.milli = Math.min(this.maxMilli, this.milli + this.ratioMilli);
+    else if (result === AttemptResult.FailedRetryable) this.milli = Math.max(0, this.milli - 1000);
   }
 }

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/clock.js';
-import type { RetryBudget } from './retry-budget.js';
+import type { AttemptResult, RetryBudget } from './retry-budget.js';
 
 /** Linkerd: ServiceProfile `retryBudget` (= tower `TpsBudget::new(ttl, min_per_sec, retry_percent)`). */
 export interface LinkerdRetryBudgetConfig {
@@ -119,7 +119,7 @@ export class LinkerdRetryBudget implements RetryBudget {
   }
 
   /** Nothing to count. */
-  attemptEnded(_retry: boolean, _ok: boolean): void {}
+  attemptEnded(_retry: boolean, _result: AttemptResult): void {}
 
   private sum(): number {
     let total = this.writer + this.reserve;

@@ -14,7 +14,9 @@ export const FAILURE_CAUSES = [
   'budget-exhausted',
   'ejected',
   'authz-denied',
+  'authn-failed',
   'tls',
+  'cancelled',
 ] as const;
 
 /** One of {@link FAILURE_CAUSES}. */

@@ -327,6 +327,14 @@ export class SlidingWindowBreaker {
     else if (state === HALF_OPEN) this.toClosed();
   }
 
+  /**
+   * An admitted call ended without a result to record (it was cancelled): a half-open
+   * permit it took goes back (resilience4j `releasePermission`); nothing else changes.
+   */
+  release(): void {
+    if (this.current === HALF_OPEN && this.permits < this.permitted) this.permits++;
+  }
+
   /** Cancels the automatic-transition timer, if any (end of run). */
   stop(): void {
     this.cancelTimer();

@@ -1,5 +1,6 @@
 // Istio: security/v1beta1/authorization.proto (AuthorizationPolicy, Rule, Source, Operation, Condition);
 // evaluation order CUSTOM → DENY → ALLOW (istio.io docs/concepts/security, "Authorization policy precedence").
+import { headerValue, type Headers } from '../call/headers.js';
 
 /** What a policy does when one of its rules matches. AUDIT only marks the request. */
 export type AuthorizationAction = 'ALLOW' | 'DENY' | 'CUSTOM' | 'AUDIT';
@@ -88,8 +89,10 @@ export interface RequestAttributes {
   readonly path: string;
   /** HTTP method. */
   readonly method: string;
+  /** Request `:authority` (`Host`), matched by `hosts`. */
+  readonly host: string | null;
   /** Request headers, names in lowercase. */
-  readonly headers: Readonly<Record<string, string>>;
+  readonly headers: Headers;
   /** Claims of the validated JWT, for `request.auth.claims[...]`; string and string-list claims match. */
   readonly claims?: Readonly<Record<string, unknown>> | null;
 }
@@ -377,7 +380,7 @@ function anyOperation(operations: readonly CompiledOperation[], a: RequestAttrib
     if (
       bounded(o.paths, o.notPaths, a.path, pathEnd) &&
       field(o.methods, o.notMethods, a.method) &&
-      hostField(o.hosts, o.notHosts, hostOf(a.headers))
+      hostField(o.hosts, o.notHosts, a.host)
     ) {
       return true;
     }
@@ -388,7 +391,7 @@ function anyOperation(operations: readonly CompiledOperation[], a: RequestAttrib
 function conditionHolds(c: CompiledCondition, a: RequestAttributes): boolean {
   switch (c.attr) {
     case ATTR_HEADER:
-      return field(c.values, c.notValues, a.headers[c.name] ?? null);
+      return field(c.values, c.notValues, headerValue(a.headers, c.name) ?? null);
     case ATTR_PRINCIPAL:
       return field(c.values, c.notValues, a.principal);
     case ATTR_NAMESPACE:
@@ -433,10 +436,6 @@ function hostField(pos: PatternList | null, neg: PatternList | null, host: strin
   if (pos !== null && !matchesAny(pos, host, host.length) && !matchesAny(pos, host, end)) return false;
   if (neg !== null && (matchesAny(neg, host, host.length) || matchesAny(neg, host, end))) return false;
   return true;
-}
-
-function hostOf(headers: Readonly<Record<string, string>>): string | null {
-  return headers['host'] ?? headers[':authority'] ?? null;
 }
 
 function portStart(host: string): number {

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock.js';
+import { headerValue, type Headers } from '../call/headers.js';
 
 // Istio: security/v1beta1/request_authentication.proto JWTRule {issuer, audiences, fromHeaders};
 // Envoy: jwt_authn authenticator.cc check order (issuer → nbf/exp with 60 s skew → audience → signature).
@@ -130,7 +131,7 @@ export class RequestAuthenticator {
   }
 
   /** Authenticates a request by its headers. Returns this authenticator's result object. */
-  authenticate(headers: Readonly<Record<string, string>>): RequestAuthResult {
+  authenticate(headers: Headers): RequestAuthResult {
     const r = this.result;
     r.outcome = 'none';
     r.requestPrincipal = null;
@@ -208,8 +209,8 @@ function compileLocations(rules: readonly JwtRule[]): CompiledLocation[] {
 }
 
 /** Envoy's extractor: the JWT-shaped run of characters after the prefix, if the prefix is there. */
-function extractToken(headers: Readonly<Record<string, string>>, location: CompiledLocation): string | null {
-  const value = headers[location.name];
+function extractToken(headers: Headers, location: CompiledLocation): string | null {
+  const value = headerValue(headers, location.name);
   if (value === undefined) return null;
   const at = location.prefix.length === 0 ? 0 : value.indexOf(location.prefix);
   if (at < 0) return null;

@@ -1,4 +1,5 @@
 import type { Rng } from '../clock/rng.js';
+import { headerValue, type Headers } from '../call/headers.js';
 
 // Envoy: extensions/filters/http/fault/v3/fault.proto HTTPFault, in Istio's vocabulary
 // (networking/v1alpha3/virtual_service.proto HTTPFaultInjection).
@@ -138,7 +139,7 @@ export class FaultFilter {
    *
    * @param headers - the request's headers, names in lower case.
    */
-  decide(headers: Readonly<Record<string, string>>): FaultDecision {
+  decide(headers: Headers): FaultDecision {
     if (!this.matches(headers)) return FaultDecision.Pass;
     const delayed = this.hasDelay && this.drawDelay(headers);
     if (delayed && this.hasRoom()) {
@@ -172,10 +173,10 @@ export class FaultFilter {
   }
 
   /** Envoy `headers`: every configured header present with exactly the configured value. */
-  private matches(headers: Readonly<Record<string, string>>): boolean {
+  private matches(headers: Headers): boolean {
     const names = this.matchNames;
     for (let i = 0; i < names.length; i++) {
-      if (headers[names[i]] !== this.matchValues[i]) return false;
+      if (headerValue(headers, names[i]) !== this.matchValues[i]) return false;
     }
     return true;
   }
@@ -188,13 +189,13 @@ export class FaultFilter {
   }
 
   /** Draws whether to delay, setting `delayMs` on a hit. */
-  private drawDelay(headers: Readonly<Record<string, string>>): boolean {
+  private drawDelay(headers: Headers): boolean {
     let percent = this.delayPercent;
     let ms = this.fixedDelayMs;
     if (this.headerControlled) {
-      ms = headerNumber(headers[FAULT_DELAY_HEADER]);
+      ms = headerNumber(headerValue(headers, FAULT_DELAY_HEADER));
       if (!(ms > 0) || !Number.isFinite(ms)) return false;
-      percent = cappedPercent(headers[FAULT_DELAY_PERCENTAGE_HEADER], percent);
+      percent = cappedPercent(headerValue(headers, FAULT_DELAY_PERCENTAGE_HEADER), percent);
     }
     if (!this.hit(percent)) return false;
     this.delayMs = ms;
@@ -202,13 +203,13 @@ export class FaultFilter {
   }
 
   /** Draws whether to abort, setting `abortStatus` on a hit. */
-  private drawAbort(headers: Readonly<Record<string, string>>): boolean {
+  private drawAbort(headers: Headers): boolean {
     let percent = this.abortPercent;
     let status = this.httpStatus;
     if (this.headerControlled) {
-      status = headerNumber(headers[FAULT_ABORT_HEADER]);
+      status = headerNumber(headerValue(headers, FAULT_ABORT_HEADER));
       if (!isAbortStatus(status)) return false;
-      percent = cappedPercent(headers[FAULT_ABORT_PERCENTAGE_HEADER], percent);
+      percent = cappedPercent(headerValue(headers, FAULT_ABORT_PERCENTAGE_HEADER), percent);
     }
     if (!this.hit(percent)) return false;
     this.abortStatus = status;

@@ -1,4 +1,5 @@
 import type { Outcome } from '../call/failure-cause.js';
+import { GRPC_STATUS } from '../call/grpc-status.js';
 
 /** Envoy's default `num_retries` when a route has a retry policy (route_components.proto). */
 export const DEFAULT_ENVOY_NUM_RETRIES = 1;
@@ -53,7 +54,7 @@ const MAX_STATUS = 599;
  * Envoy maps onto it (`Grpc::Utility::grpcToHttpStatus`): CANCELLED→499, DEADLINE_EXCEEDED→504,
  * INTERNAL→500, RESOURCE_EXHAUSTED→429, UNAVAILABLE→503.
  */
-const GRPC_STATUS = { cancelled: 499, 'deadline-exceeded': 504, internal: 500, 'resource-exhausted': 429, unavailable: 503 };
+const GRPC_AS_HTTP = { cancelled: 499, 'deadline-exceeded': 504, internal: 500, 'resource-exhausted': 429, unavailable: 503 };
 
 /**
  * Which failed attempts a retry policy retries: Envoy `RetryPolicy.retry_on` (route_components.proto,
@@ -71,7 +72,7 @@ const GRPC_STATUS = { cancelled: 499, 'deadline-exceeded': 504, internal: 500, '
  *   (which reads grpc-status from response headers only), they never match a no-response.
  *
  * Never retried, whatever the conditions: local rejections — `breaker-open`, `budget-exhausted`,
- * `authz-denied`, `tls`, `ejected`, `rate-limited` (a 429 carrying x-envoy-ratelimited; in a mesh
+ * `authz-denied`, `authn-failed`, `tls`, `ejected`, `cancelled`, `rate-limited` (a 429 carrying x-envoy-ratelimited; in a mesh
  * every 429 comes from a rate-limit filter, so `resource-exhausted` and a listed 429 are inert) and
  * `overflow` without a response (Envoy's reset reason Overflow). Chosen here: `overflow` *with* a
  * status (503) is the upstream's own queue overflowing, a real upstream response, judged by its status.
@@ -120,11 +121,26 @@ export class RetryOn {
    *
    * @param status - the response status, or 0 when no response arrived.
    * @param outcome - how the attempt ended; with status 0, why no response arrived.
+   * @param grpcStatus - the response's `grpc-status` when it came with the headers (Envoy
+   *   reads `retry_grpc_on` there only), else -1: gRPC names then match the HTTP status.
    */
-  matches(status: number, outcome: Outcome): boolean {
+  matches(status: number, outcome: Outcome, grpcStatus = -1): boolean {
     if (isLocalRejection(status, outcome)) return false;
     if (status === 0) return this.matchesNoResponse(outcome);
+    if (grpcStatus >= 0) return this.matchesGrpc(grpcStatus) || (grpcStatus !== 0 && this.matchesStatus(status));
     return this.matchesStatus(status);
+  }
+
+  /** Envoy `retry_grpc_on`: the gRPC names against the `grpc-status` itself. */
+  private matchesGrpc(code: number): boolean {
+    const f = this.flags;
+    return (
+      (code === GRPC_STATUS.CANCELLED && (f & F_CANCELLED) !== 0) ||
+      (code === GRPC_STATUS.DEADLINE_EXCEEDED && (f & F_DEADLINE) !== 0) ||
+      (code === GRPC_STATUS.INTERNAL && (f & F_INTERNAL) !== 0) ||
+      (code === GRPC_STATUS.RESOURCE_EXHAUSTED && (f & F_EXHAUSTED) !== 0) ||
+      (code === GRPC_STATUS.UNAVAILABLE && (f & F_UNAVAILABLE) !== 0)
+    );
   }
 
   private matchesNoResponse(outcome: Outcome): boolean {
@@ -140,11 +156,11 @@ export class RetryOn {
     if (status === 409 && f & F_4XX) return true;
     if (status <= MAX_STATUS && this.codes[status] === 1) return true;
     return (
-      (status === GRPC_STATUS.unavailable && (f & F_UNAVAILABLE) !== 0) ||
-      (status === GRPC_STATUS.cancelled && (f & F_CANCELLED) !== 0) ||
-      (status === GRPC_STATUS['deadline-exceeded'] && (f & F_DEADLINE) !== 0) ||
-      (status === GRPC_STATUS.internal && (f & F_INTERNAL) !== 0) ||
-      (status === GRPC_STATUS['resource-exhausted'] && (f & F_EXHAUSTED) !== 0)
+      (status === GRPC_AS_HTTP.unavailable && (f & F_UNAVAILABLE) !== 0) ||
+      (status === GRPC_AS_HTTP.cancelled && (f & F_CANCELLED) !== 0) ||
+      (status === GRPC_AS_HTTP['deadline-exceeded'] && (f & F_DEADLINE) !== 0) ||
+      (status === GRPC_AS_HTTP.internal && (f & F_INTERNAL) !== 0) ||
+      (status === GRPC_AS_HTTP['resource-exhausted'] && (f & F_EXHAUSTED) !== 0)
     );
   }
 }
@@ -155,6 +171,8 @@ function isLocalRejection(status: number, outcome: Outcome): boolean {
     case 'breaker-open':
     case 'budget-exhausted':
     case 'authz-denied':
+    case 'authn-failed':
+    case 'cancelled':
     case 'tls':
     case 'ejected':
     case 'rate-limited':
@@ -186,55 +204,4 @@ function checkStatus(code: number, what: string): number {
     throw new RangeError(`${what} must be an integer HTTP status in ${MIN_STATUS}–${MAX_STATUS}, got ${code}`);
   }
   return code;
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-/** IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`. */
-const IMF_FIXDATE = /^[A-Z][a-z]{2}, (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
-/** Obsolete RFC 850: `Sunday, 06-Nov-94 08:49:37 GMT`. */
-const RFC850_DATE = /^[A-Z][a-z]+, (\d{2})-([A-Z][a-z]{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
-/** Obsolete asctime: `Sun Nov  6 08:49:37 1994`. */
-const ASCTIME_DATE = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) ([ \d]\d) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/;
-
-/**
- * Parses an HTTP-date (RFC 9110 §5.6.7: IMF-fixdate and the two obsolete forms, all GMT) to
- * epoch ms, or NaN; `referenceMs` (Unix ms) resolves RFC 850's two-digit year. Built on
- * `Date.UTC`, so the result never depends on the local time zone.
- */
-function parseHttpDate(value: string, referenceMs: number): number {
-  let m = IMF_FIXDATE.exec(value);
-  if (m) return utc(+m[3], m[2], +m[1], +m[4], +m[5], +m[6]);
-  m = RFC850_DATE.exec(value);
-  if (m) return utc(rfc850Year(+m[3], referenceMs), m[2], +m[1], +m[4], +m[5], +m[6]);
-  m = ASCTIME_DATE.exec(value);
-  if (m) return utc(+m[6], m[1], +m[2].trim(), +m[3], +m[4], +m[5]);
-  return NaN;
-}
-
-/** RFC 9110: a two-digit year more than 50 years after the reference year is in the previous century. */
-function rfc850Year(yy: number, referenceMs: number): number {
-  const now = new Date(referenceMs).getUTCFullYear();
-  const year = now - (now % 100) + yy;
-  return year > now + 50 ? year - 100 : year;
-}
-
-function utc(year: number, month: string, day: number, h: number, min: number, s: number): number {
-  const mon = MONTHS.indexOf(month);
-  if (mon < 0 || day < 1 || day > 31 || h > 23 || min > 59 || s > 60) return NaN;
-  return Date.UTC(year, mon, day, h, min, s);
-}
-
-/**
- * The delay a `Retry-After` header asks for (RFC 9110 §10.2.3), in ms: `delay-seconds` × 1000, or
- * for an HTTP-date the time from now until it (0 if it has passed). `-1` if the value is neither.
- *
- * @param nowMs - the clock's now().
- * @param epochMs - Unix time (ms) of clock time 0; with the default 0 the clock reads as Unix time.
- */
-export function parseRetryAfter(value: string, nowMs: number, epochMs = 0): number {
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const at = parseHttpDate(v, epochMs + nowMs);
-  if (Number.isNaN(at)) return -1;
-  return Math.max(0, at - (epochMs + nowMs));
 }

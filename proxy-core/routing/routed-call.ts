@@ -1,47 +1,65 @@
 import type { TimerHandle } from '../clock/clock.js';
 import type { CallHandler, CallRequest } from '../call/dispatch.js';
+import type { Outcome } from '../call/failure-cause.js';
+import type { Headers } from '../call/headers.js';
 import type { UpstreamAttempt } from '../call/upstream.js';
 
 /**
  * A call as the router carries it: the request plus the router's per-call state (timers,
  * attempts, the hosts tried), kept on the request so that a call through every policy
  * allocates nothing but itself, as an Envoy stream carries its filters' state. A transport
- * extends it with what it needs (the simulator's `SimCall`).
+ * extends it with what it needs (the simulator's `SimCall`, a live adapter's request).
  */
 export abstract class RoutedCall implements CallRequest {
   abstract readonly caller: string;
   abstract readonly callee: string;
   /**
    * Clock time by which the caller needs the answer; Infinity for none. The caller may set it
-   * (a propagated deadline); the router lowers it to the route timeout's.
+   * before dispatching (a propagated deadline); the router lowers it to the route timeout's.
    */
   deadline = Infinity;
-  /** @internal Router state: who gets the outcome. */
-  handler: CallHandler | null = null;
+  /**
+   * Size of the request body the transport holds for replay, in bytes (0: none; Infinity: a
+   * stream it cannot replay). Above the route's retry buffer limit the call is not retried.
+   */
+  bodyBytes = 0;
+  /** Number of the attempt whose response was forwarded (the winner of a hedge); 0 before the commit point. */
+  committedAttempt = 0;
+  /** @internal Who gets the answer; null before dispatch and once it ended. */
+  handler: CallHandler<never> | null = null;
   /** @internal Attempts sent so far. */
   attempts = 0;
   /** @internal Retries still allowed by the retry policy. */
   retriesLeft = 0;
   /** @internal Outstanding attempts, newest first. */
-  outstanding: UpstreamAttempt | null = null;
-  /** @internal Hosts tried, as a bit mask of host index mod 31 (Envoy previous_hosts). */
+  outstanding: UpstreamAttempt<RoutedCall> | null = null;
+  /** @internal The attempt being forwarded after the commit point. */
+  committed: UpstreamAttempt<RoutedCall> | null = null;
+  /** @internal Its status, outcome (as the router judged it at the commit point) and gRPC status. */
+  committedStatus = 0;
+  committedOutcome: Outcome = 'ok';
+  committedGrpcStatus = -1;
+  /** @internal Hosts 0–31 tried, as bits (Envoy previous_hosts). */
   triedHosts = 0;
-  /** @internal Timers: route timeout, per-try timeout, backoff wait (0: none). */
+  /** @internal Hosts from 32 on tried, when there are that many. */
+  triedMore: number[] | null = null;
+  /** @internal Timers: route timeout, per-try timeout of the newest attempt, backoff or fault delay (0: none). */
   routeTimer: TimerHandle = 0;
   tryTimer: TimerHandle = 0;
   backoffTimer: TimerHandle = 0;
   /** @internal Delay of the previous backoff, for decorrelated jitter. */
   previousBackoffMs = 0;
-  /** @internal Retries admitted by the budget and not yet finished. */
-  heldRetries = 0;
-  /** @internal The outcome has been delivered. */
+  /** @internal The answer has ended. */
   settled = false;
   /** @internal What the call holds (breaker permit, bulkhead slot, …), as bits. */
   holds = 0;
 
   constructor(
     readonly id: number,
-    readonly headers: Readonly<Record<string, string>>,
+    readonly method: string,
+    readonly path: string,
+    readonly authority: string,
+    readonly headers: Headers,
     readonly startedAt: number,
   ) {}
 }

@@ -8,28 +8,38 @@
  *   2. circuit breaker — resilience4j's sliding window, around everything below (a rejection
  *      is `breaker-open`);
  *   3. bulkhead — concurrent calls on the edge (`overflow`);
- *   4. connection-pool thresholds — Envoy max_requests / max_connections + max_pending
- *      (`overflow`, Envoy's x-envoy-overloaded);
+ *   4. retry budget — the SRE book's adaptive throttle may refuse a first attempt too;
  *   5. route timeout — one deadline over all attempts and backoff waits, lowered to a
  *      deadline the caller propagated;
- *   6. attempt loop — for each attempt: the retry budget (the SRE book's adaptive throttle may
- *      refuse a first attempt too), host selection by the load balancer over the hosts that
- *      outlier detection and failure accrual leave healthy (Envoy previous_hosts avoidance on
- *      retries), the per-try timeout, then the transport. A failed attempt re-enters the loop
- *      if `retry_on` matches, retries remain, and the budget (or Envoy's max_retries when no
- *      budget is set) admits it, after the backoff or the answer's Retry-After. With
- *      hedge_on_per_try_timeout a per-try timeout sends the retry without abandoning the slow
- *      attempt, and the first good answer wins.
+ *   6. attempt loop — for each attempt: the connection-pool thresholds (Envoy max_requests /
+ *      max_connections + max_pending, per upstream request, retries included: `overflow`),
+ *      host selection by the load balancer over the hosts that outlier detection and failure
+ *      accrual leave healthy (Envoy previous_hosts avoidance on retries), the per-try
+ *      timeout, then the transport. A failed attempt re-enters the loop if `retry_on`
+ *      matches, retries remain, the request body fits the retry buffer, and the budget (or
+ *      Envoy's max_retries when no budget is set) admits it, after the backoff or the
+ *      answer's Retry-After. With hedge_on_per_try_timeout a per-try timeout sends the retry
+ *      without abandoning the slow attempt, and the first answer the router keeps wins.
+ *   7. commit point — the answer the router keeps (a success, a failure it will not or
+ *      cannot retry) is forwarded: `onResponseStart`; from then on no retry or hedge starts
+ *      and the other attempts are reset, as Envoy does once it forwards headers downstream.
  * Every attempt's result feeds outlier detection and failure accrual; every call's result
  * feeds the breaker and the budget.
+ *
+ * The router never relies on the order of timers due at the same instant, nor on when a
+ * transport answers: an attempt is never sent at or past the call's deadline, and a
+ * transport may answer inside `send` or later.
  */
 import type { Clock } from '../clock/clock.js';
-import type { CallHandler, CallRequest, Dispatch } from '../call/dispatch.js';
-import { outcomeOfStatus, type Outcome } from '../call/failure-cause.js';
 import type { Rng } from '../clock/rng.js';
+import type { CallHandler } from '../call/dispatch.js';
+import { outcomeOfStatus, type FailureCause, type Outcome } from '../call/failure-cause.js';
+import { NO_GRPC_STATUS, outcomeOfGrpcStatus } from '../call/grpc-status.js';
+import type { Headers } from '../call/headers.js';
+import type { AttemptHandler, Upstream, UpstreamAttempt } from '../call/upstream.js';
 import type { Backoff } from './backoff.js';
 import type { RetryOn } from './retry-on.js';
-import type { RetryBudget } from '../budgets/retry-budget.js';
+import { AttemptResult, type RetryBudget } from '../budgets/retry-budget.js';
 import type { ResourceLimits } from '../health/resource-limits.js';
 import type { Bulkhead } from '../limits/bulkhead.js';
 import type { SlidingWindowBreaker } from '../health/sliding-window-breaker.js';
@@ -38,11 +48,17 @@ import type { FailureAccrual } from '../health/failure-accrual.js';
 import type { HostSet } from '../balancing/host-set.js';
 import type { LoadBalancer } from '../balancing/load-balancer.js';
 import { FaultDecision, type FaultFilter } from './fault-filter.js';
-import { RoutedCall } from './routed-call.js';
-import type { AttemptHandler, Upstream, UpstreamAttempt } from '../call/upstream.js';
+import type { RoutedCall } from './routed-call.js';
 
 /** Envoy's cap on a Retry-After honoured as backoff (rate_limited_retry_back_off.max_interval, 300 s). */
 export const RETRY_AFTER_MAX_MS = 300_000;
+
+/**
+ * Envoy's default retry buffer: a request body up to the listener's
+ * `per_connection_buffer_limit_bytes` (1 MiB) is kept for replay; a larger one is not retried
+ * (`retry_or_shadow_abandoned`).
+ */
+export const DEFAULT_RETRY_BUFFER_LIMIT_BYTES = 1024 * 1024;
 
 /** The policies of one caller → callee route, every one resolved (null: off). */
 export interface RouterPolicies {
@@ -63,6 +79,8 @@ export interface RouterPolicies {
   hostSelectionRetryMaxAttempts: number;
   /** Envoy HedgePolicy.hedge_on_per_try_timeout. */
   hedgeOnPerTryTimeout: boolean;
+  /** Largest request body that is retried (Envoy per_request_buffer_limit_bytes); {@link DEFAULT_RETRY_BUFFER_LIMIT_BYTES}. */
+  retryBufferLimitBytes: number;
   /** Replaces Envoy's max_retries gate when set (Envoy: a retry budget overrides max_retries). */
   budget: RetryBudget | null;
   limits: ResourceLimits;
@@ -83,49 +101,62 @@ export class RouterStats {
   hedges = 0;
   /** Retries the budget refused. */
   budgetDenied = 0;
-  /** Retries refused by Envoy's max_retries threshold. */
+  /** Retries refused by Envoy's thresholds: max_retries, or max_requests for the retry's own request. */
   retryOverflow = 0;
-  /** Calls rejected by the breaker, the bulkhead or the connection pool. */
+  /** Retries not made because the request body exceeded the retry buffer (Envoy `retry_or_shadow_abandoned`). */
+  retryBufferOverflow = 0;
+  /** Calls refused before any attempt: by the breaker, the bulkhead, the budget or the connection pool. */
   rejected = 0;
   /** Attempts that found no healthy host. */
   noHealthyHost = 0;
+  /** Calls cancelled from outside before they ended. */
+  cancelled = 0;
 }
 
+// Bits of RoutedCall.holds: what a call holds and must give back when it ends.
 const HOLD_BREAKER = 1;
 const HOLD_BULKHEAD = 2;
-const HOLD_LIMITS = 4;
-const HOLD_BUDGET = 8;
+const HOLD_BUDGET = 4;
+const HOLD_FAULT = 8;
+/** The committed attempt has not yet told the budget how it ended. */
+const HOLD_COMMITTED_BUDGET = 16;
+
+// What to do with a failed attempt (see Router.plan).
+const FINAL = 0;
+const RETRY = 1;
+const WAIT = 2;
 
 /**
- * One caller's route to one callee: an {@link Dispatch} (`router.dispatch`) whose calls must
- * be {@link RoutedCall}s. Allocates nothing per call; its state lives on the call.
+ * One caller's route to one callee. `dispatch` a {@link RoutedCall} with a handler; the
+ * transport behind it is an {@link Upstream}. Allocates nothing per call: its state lives on
+ * the call.
  */
-export class Router implements AttemptHandler {
-  readonly dispatch: Dispatch;
+export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler<C> {
   readonly stats = new RouterStats();
-  /** Timeout (ms) of the attempt being sent, for `onAttemptSent`. */
-  private sendingTryMs = 0;
-  /** Why the last retry was refused. */
-  private denial: Exclude<Outcome, 'ok'> = 'budget-exhausted';
+  /** The outcome {@link Router.plan} settled on when it returned FINAL. */
+  private verdict: FailureCause = '5xx';
 
   constructor(
     private readonly clock: Clock,
     private readonly rng: Rng,
     private readonly p: RouterPolicies,
-    private readonly upstream: Upstream,
-  ) {
-    this.dispatch = (req, handler) => this.start(req as RoutedCall, handler);
-  }
+    private readonly upstream: Upstream<C>,
+  ) {}
 
-  private start(call: RoutedCall, handler: CallHandler): void {
-    call.handler = handler;
+  /**
+   * Routes `call`: its answer comes to `handler`, now or later, exactly once (see
+   * {@link CallHandler}). A call is dispatched once.
+   */
+  dispatch(call: C, handler: CallHandler<C>): void {
+    call.handler = handler as CallHandler<never>;
     call.holds = 0;
     const fault = this.p.fault;
     if (fault !== null) {
       const decision = fault.decide(call.headers);
-      if (decision === FaultDecision.Abort) return this.finish(call, fault.abortStatus, outcomeOfStatus(fault.abortStatus));
+      if (decision === FaultDecision.Abort) return this.replyLocally(call, fault.abortStatus);
       if (decision !== FaultDecision.Pass) {
         fault.faultStarted();
+        call.holds |= HOLD_FAULT;
         call.backoffTimer = this.clock.schedule(fault.delayMs, decision === FaultDecision.Delay ? this.afterDelay : this.abortAfterDelay, call);
         return;
       }
@@ -133,21 +164,36 @@ export class Router implements AttemptHandler {
     this.admit(call);
   }
 
-  private readonly afterDelay = (call: RoutedCall): void => {
+  /**
+   * Ends `call` from outside (the downstream went away, an AbortSignal fired): its handler
+   * gets `onResponseError(call, 'cancelled')`, every attempt is abandoned, and everything the
+   * call holds is given back. Does nothing to a call that has ended or was never dispatched.
+   */
+  cancel(call: C): void {
+    if (call.settled || call.handler === null) return;
+    this.stats.cancelled++;
+    this.fail(call, 'cancelled', null);
+  }
+
+  private readonly afterDelay = (call: C): void => {
     call.backoffTimer = 0;
-    this.p.fault!.faultEnded();
+    this.endFault(call);
     this.admit(call);
   };
 
-  private readonly abortAfterDelay = (call: RoutedCall): void => {
+  private readonly abortAfterDelay = (call: C): void => {
     call.backoffTimer = 0;
-    const fault = this.p.fault!;
-    fault.faultEnded();
-    this.finish(call, fault.abortStatus, outcomeOfStatus(fault.abortStatus));
+    this.endFault(call);
+    this.replyLocally(call, this.p.fault!.abortStatus);
   };
 
-  /** Admission: breaker, bulkhead, connection pool, route deadline, then the first attempt. */
-  private admit(call: RoutedCall): void {
+  private endFault(call: C): void {
+    call.holds &= ~HOLD_FAULT;
+    this.p.fault!.faultEnded();
+  }
+
+  /** Admission: breaker, bulkhead, budget, route deadline, then the first attempt. */
+  private admit(call: C): void {
     const p = this.p;
     if (p.breaker !== null) {
       if (!p.breaker.tryAcquire()) return this.reject(call, 'breaker-open');
@@ -157,8 +203,6 @@ export class Router implements AttemptHandler {
       if (!p.bulkhead.tryEnter()) return this.reject(call, 'overflow');
       call.holds |= HOLD_BULKHEAD;
     }
-    if (!p.limits.tryStartRequest()) return this.reject(call, 'overflow');
-    call.holds |= HOLD_LIMITS;
     if (p.budget !== null) {
       p.budget.callStarted();
       call.holds |= HOLD_BUDGET;
@@ -170,113 +214,180 @@ export class Router implements AttemptHandler {
     this.sendAttempt(call);
   }
 
-  private reject(call: RoutedCall, outcome: Exclude<Outcome, 'ok'>): void {
+  private reject(call: C, cause: FailureCause): void {
     this.stats.rejected++;
-    this.finish(call, 503, outcome);
+    this.fail(call, cause, null);
   }
 
-  private sendAttempt(call: RoutedCall): void {
+  /** Sends the next attempt: at or past the deadline the call times out instead. */
+  private sendAttempt(call: C): void {
+    const p = this.p;
+    const now = this.clock.now();
+    if (now >= call.deadline) {
+      if (call.attempts > 0) this.releaseRetry(AttemptResult.Abandoned); // the retry admitted for it is not sent
+      return this.fail(call, 'timeout', null);
+    }
+    if (!p.limits.tryStartRequest()) return this.notSent(call, 'overflow');
     const host = this.pickHost(call);
     if (host < 0) {
+      p.limits.endRequest();
       this.stats.noHealthyHost++;
-      if (call.attempts > 0) this.releaseRetry(call, false); // the retry admitted for this attempt is not sent
-      if (call.outstanding === null) this.finish(call, 503, 'ejected');
-      return;
+      return this.notSent(call, 'ejected');
     }
-    const p = this.p;
     call.attempts++;
     if (call.attempts > 1) this.stats.retries++;
-    call.triedHosts |= 1 << host % 31;
-    const remaining = call.deadline - this.clock.now();
+    markTried(call, host);
+    const remaining = call.deadline - now;
     const tryMs = p.perTryTimeoutMs > 0 && p.perTryTimeoutMs < remaining ? p.perTryTimeoutMs : 0;
     // Envoy: the expected timeout is the per-try timeout unless hedging, capped by what is left.
     const expected = tryMs > 0 && !p.hedgeOnPerTryTimeout ? tryMs : Math.max(1, remaining);
-    if (tryMs === 0) this.armRouteTimer(call);
+    // The per-try timer is armed before `send`: a transport may answer inside it.
+    if (tryMs > 0) call.tryTimer = this.clock.schedule(tryMs, this.onTryTimeout, call);
+    else this.armRouteTimer(call);
     p.hosts.attemptStarted(host);
     if (p.accrual !== null) {
       p.accrual.onDispatch(host);
       if (!p.accrual.isAvailable(host)) p.hosts.setHealthy(host, false);
     }
-    this.sendingTryMs = tryMs;
     this.upstream.send(call, host, call.attempts, expected, this);
   }
 
-  private pickHost(call: RoutedCall): number {
+  /** The attempt about to be sent found no room in the pool or no host. */
+  private notSent(call: C, cause: FailureCause): void {
+    if (call.attempts > 0) {
+      this.releaseRetry(AttemptResult.Abandoned); // the retry admitted for it is not sent
+      if (cause === 'overflow') this.stats.retryOverflow++;
+    } else if (cause === 'overflow') {
+      this.stats.rejected++;
+    }
+    if (call.outstanding === null && call.committed === null) this.fail(call, cause, null);
+  }
+
+  private pickHost(call: C): number {
     const p = this.p;
     let host = p.balancer.pick();
     if (host < 0 || !p.avoidPreviousHosts || call.attempts === 0) return host;
-    for (let i = 0; i < p.hostSelectionRetryMaxAttempts && (call.triedHosts & (1 << host % 31)) !== 0; i++) host = p.balancer.pick();
+    for (let i = 0; i < p.hostSelectionRetryMaxAttempts && wasTried(call, host); i++) host = p.balancer.pick();
     return host;
   }
 
-  /** @internal The transport created attempt `a`: track it and arm its per-try timeout. */
-  onAttemptSent(a: UpstreamAttempt): void {
-    const call = a.call as RoutedCall;
-    a.nextOutstanding = call.outstanding;
-    call.outstanding = a;
-    if (this.sendingTryMs > 0) call.tryTimer = this.clock.schedule(this.sendingTryMs, this.onTryTimeout, a);
+  /** @internal The transport created attempt `a`: track it. */
+  onAttemptSent(a: UpstreamAttempt<C>): void {
+    const call = a.call;
+    a.nextOutstanding = call.outstanding as UpstreamAttempt<C> | null;
+    call.outstanding = a as UpstreamAttempt<RoutedCall>;
   }
 
   /** @internal */
-  onAttemptResponse(req: CallRequest, a: UpstreamAttempt, status: number, outcome: Outcome, retryAfterMs: number): void {
+  onAttemptResponseStart(a: UpstreamAttempt<C>, status: number, outcome: Outcome, grpcStatus: number, retryAfterMs: number, headers: Headers | null): void {
     if (a.abandoned) return;
-    const call = req as RoutedCall;
+    const call = a.call;
+    if (outcome === 'ok') return this.commit(call, a, status, outcome, grpcStatus, headers, true);
+    if (!this.retryable(status, outcome, grpcStatus)) return this.commit(call, a, status, outcome, grpcStatus, headers, true);
+    // The budget hears how this attempt ended before it decides on the next (Envoy resetRetry, then shouldRetry).
+    this.endBudget(call, a, AttemptResult.FailedRetryable);
+    const plan = this.plan(call, othersOut(call, a), outcome as FailureCause);
+    if (plan === FINAL) return this.commit(call, a, status, this.verdict, grpcStatus, headers, false);
     this.endAttempt(call, a, status, outcome, true);
-    if (call.settled) return;
-    if (outcome === 'ok') return this.finish(call, status, outcome);
-    this.failed(call, status, outcome, retryAfterMs);
+    this.abandon(a);
+    if (plan === RETRY) this.startRetry(call, retryAfterMs);
   }
 
   /** @internal */
-  onAttemptError(req: CallRequest, a: UpstreamAttempt, outcome: Exclude<Outcome, 'ok'>): void {
-    if (a.abandoned) return;
-    const call = req as RoutedCall;
-    this.endAttempt(call, a, 0, outcome, true);
-    if (call.settled) return;
-    this.failed(call, 0, outcome, -1);
+  onAttemptResponseData(a: UpstreamAttempt<C>, chunk: Uint8Array): void {
+    const call = a.call;
+    if (a.abandoned || call.committed !== a) return;
+    (call.handler as CallHandler<C>).onResponseData(call, chunk);
   }
 
-  private readonly onTryTimeout = (a: UpstreamAttempt): void => {
-    const call = a.call as RoutedCall;
-    call.tryTimer = 0;
-    if (call.settled || a.abandoned) return;
-    if (this.p.hedgeOnPerTryTimeout) {
-      this.armRouteTimer(call); // the slow attempt stays out: only the route deadline bounds it now
-      // Envoy: a hedge on per-try timeout needs only a retry left, not a matching retry_on.
-      if (call.retriesLeft > 0 && call.backoffTimer === 0) {
-        call.retriesLeft--;
-        if (this.admitRetry(call)) {
-          this.stats.hedges++;
-          this.sendAttempt(call);
-        }
-      }
-      return;
+  /** @internal */
+  onAttemptResponseEnd(a: UpstreamAttempt<C>, grpcStatus: number, trailers: Headers | null): void {
+    const call = a.call;
+    if (a.abandoned || call.committed !== a) return;
+    let outcome = call.committedOutcome;
+    if (grpcStatus !== NO_GRPC_STATUS && outcome === 'ok') outcome = outcomeOfGrpcStatus(grpcStatus);
+    const status = call.committedStatus;
+    const grpc = grpcStatus !== NO_GRPC_STATUS ? grpcStatus : call.committedGrpcStatus;
+    if (call.holds & HOLD_COMMITTED_BUDGET) {
+      call.holds &= ~HOLD_COMMITTED_BUDGET;
+      this.endBudget(call, a, this.resultOf(status, outcome, grpc));
     }
-    this.abandonAttempt(call, a, true);
-    this.failed(call, 0, 'timeout', -1);
+    this.endAttempt(call, a, status, outcome, true);
+    a.abandoned = true;
+    const handler = this.settle(call, outcome === 'ok');
+    handler.onResponseEnd(call, outcome, grpc, trailers);
+  }
+
+  /** @internal */
+  onAttemptError(a: UpstreamAttempt<C>, cause: FailureCause, detail: string | null): void {
+    if (a.abandoned) return;
+    const call = a.call;
+    a.abandoned = true;
+    const committed = call.committed === a;
+    if (!committed || call.holds & HOLD_COMMITTED_BUDGET) this.endBudget(call, a, this.resultOf(0, cause, NO_GRPC_STATUS));
+    call.holds &= ~HOLD_COMMITTED_BUDGET;
+    this.endAttempt(call, a, 0, cause, true);
+    if (committed) return this.fail(call, cause, detail); // the forwarded response broke: no retry
+    this.afterFailure(call, cause, detail);
+  }
+
+  /** A per-try timeout: hedge, or abandon the attempt and treat it as a failure. */
+  private readonly onTryTimeout = (call: C): void => {
+    call.tryTimer = 0;
+    if (call.settled || call.committed !== null) return;
+    const a = call.outstanding as UpstreamAttempt<C> | null;
+    if (a === null || a.number !== call.attempts) return;
+    if (this.p.hedgeOnPerTryTimeout) return this.hedge(call);
+    a.abandoned = true;
+    this.endBudget(call, a, this.resultOf(0, 'timeout', NO_GRPC_STATUS));
+    this.endAttempt(call, a, 0, 'timeout', true);
+    this.upstream.abandon(a);
+    this.afterFailure(call, 'timeout', null);
   };
+
+  /** Envoy hedge_on_per_try_timeout: the slow attempt stays out; a retry goes too, needing only a retry left, not a matching retry_on. */
+  private hedge(call: C): void {
+    this.armRouteTimer(call); // only the route deadline bounds the slow attempt now
+    if (call.retriesLeft === 0 || call.backoffTimer !== 0 || !this.replayable(call)) return;
+    call.retriesLeft--;
+    if (!this.admitRetry(call)) return;
+    this.stats.hedges++;
+    this.sendAttempt(call);
+  }
 
   /**
-   * Arms the route timeout when no per-try timeout fires before it. Most calls end within their
-   * first per-try timeout, so they never schedule (and cancel) a second timer.
+   * A failed attempt that got no response is over: retry it, wait for another, or end the
+   * call. A failure the policy does not retry ends the call even while a hedge is out.
    */
-  private armRouteTimer(call: RoutedCall): void {
-    if (call.routeTimer === 0 && call.deadline !== Infinity) call.routeTimer = this.clock.schedule(call.deadline - this.clock.now(), this.onRouteTimeout, call);
+  private afterFailure(call: C, cause: FailureCause, detail: string | null): void {
+    if (!this.retryable(0, cause, NO_GRPC_STATUS)) return this.fail(call, cause, detail);
+    const plan = this.plan(call, call.outstanding !== null, cause);
+    if (plan === RETRY) this.startRetry(call, -1);
+    else if (plan === FINAL) this.fail(call, this.verdict, this.verdict === cause ? detail : null);
   }
 
-  private readonly onRouteTimeout = (call: RoutedCall): void => {
-    call.routeTimer = 0;
-    this.finish(call, 0, 'timeout');
-  };
-
-  /** A failed attempt: retry it if the policy, the limits and the budget allow, or give up. */
-  private failed(call: RoutedCall, status: number, outcome: Exclude<Outcome, 'ok'>, retryAfterMs: number): void {
-    // With hedging, a failure while another attempt or a retry is on its way is not final (Envoy).
-    if (call.outstanding !== null || call.backoffTimer !== 0) return;
-    const p = this.p;
-    if (p.retryOn === null || !p.retryOn.matches(status, outcome) || call.retriesLeft === 0) return this.finish(call, status, outcome);
+  /**
+   * What to do after a retryable failure `outcome`: WAIT while another attempt or a retry is
+   * on its way (with hedging, a failure is not final then); RETRY when retries remain, the
+   * body can be replayed and the budget admits one (the retry is then admitted); FINAL
+   * otherwise, with {@link Router.verdict} set to the outcome to report (`outcome`, or why
+   * the retry was refused).
+   */
+  private plan(call: C, othersOutstanding: boolean, outcome: FailureCause): number {
+    if (othersOutstanding || call.backoffTimer !== 0) return WAIT;
+    this.verdict = outcome;
+    if (call.retriesLeft === 0 || !this.replayable(call)) return FINAL;
     call.retriesLeft--; // Envoy decrements before asking the budget: a refused retry is spent
-    if (!this.admitRetry(call)) return this.finish(call, status, this.denial);
+    if (!this.admitRetry(call)) {
+      this.verdict = this.denial;
+      return FINAL;
+    }
+    return RETRY;
+  }
+
+  /** Sends the admitted retry after its backoff (or the answer's Retry-After). */
+  private startRetry(call: C, retryAfterMs: number): void {
+    const p = this.p;
     const delay =
       p.retryAfter && retryAfterMs >= 0 && retryAfterMs <= RETRY_AFTER_MAX_MS
         ? retryAfterMs
@@ -287,12 +398,39 @@ export class Router implements AttemptHandler {
     else this.sendAttempt(call);
   }
 
-  private readonly retryNow = (call: RoutedCall): void => {
+  private readonly retryNow = (call: C): void => {
     call.backoffTimer = 0;
     if (!call.settled) this.sendAttempt(call);
   };
 
-  private admitRetry(call: RoutedCall): boolean {
+  /** Whether the request body can be sent again; counts the retry not made when it cannot. */
+  private replayable(call: C): boolean {
+    if (call.bodyBytes <= this.p.retryBufferLimitBytes) return true;
+    this.stats.retryBufferOverflow++;
+    return false;
+  }
+
+  /**
+   * Whether the route's retry policy retries this failure; with no retry policy, whether it
+   * is a failure of the upstream (what budgets count as failed): 5xx, reset, connect
+   * failure, timeout, overflow.
+   */
+  private retryable(status: number, outcome: Outcome, grpcStatus: number): boolean {
+    const retryOn = this.p.retryOn;
+    if (retryOn !== null) return retryOn.matches(status, outcome, grpcStatus);
+    return outcome === '5xx' || outcome === 'reset' || outcome === 'connect-failure' || outcome === 'timeout' || outcome === 'overflow';
+  }
+
+  /** How an attempt that ended with (status, outcome) counts for the budgets. */
+  private resultOf(status: number, outcome: Outcome, grpcStatus: number): AttemptResult {
+    if (outcome === 'ok') return AttemptResult.Succeeded;
+    return this.retryable(status, outcome, grpcStatus) ? AttemptResult.FailedRetryable : AttemptResult.FailedOther;
+  }
+
+  /** Why the last retry was refused. */
+  private denial: FailureCause = 'budget-exhausted';
+
+  private admitRetry(call: C): boolean {
     const p = this.p;
     if (p.budget !== null) {
       if (!p.budget.admit(true)) {
@@ -305,71 +443,151 @@ export class Router implements AttemptHandler {
       this.denial = 'overflow';
       return false;
     }
-    call.heldRetries++;
     return true;
   }
 
-  private releaseRetry(call: RoutedCall, ok: boolean): void {
-    call.heldRetries--;
-    if (this.p.budget !== null) this.p.budget.attemptEnded(true, ok);
+  /** An admitted retry is over (its attempt ended, or it was never sent). */
+  private releaseRetry(result: AttemptResult): void {
+    if (this.p.budget !== null) this.p.budget.attemptEnded(true, result);
     else this.p.limits.endRetry();
   }
 
-  /** Bookkeeping of an attempt that is over for the router: hosts, health, budget. */
-  private endAttempt(call: RoutedCall, a: UpstreamAttempt, status: number, outcome: Outcome, health: boolean): void {
+  /** Tells the budget how attempt `a` ended (a retry gives back its admission). */
+  private endBudget(call: C, a: UpstreamAttempt<C>, result: AttemptResult): void {
+    if (a.number > 1) this.releaseRetry(result);
+    else if (this.p.budget !== null) this.p.budget.attemptEnded(false, result);
+  }
+
+  /** Bookkeeping of an attempt that is over for the router: its pool slot, its host, health. */
+  private endAttempt(call: C, a: UpstreamAttempt<C>, status: number, outcome: Outcome, health: boolean): void {
     const p = this.p;
-    a.abandoned = true;
     unlink(call, a);
     if (a.number === call.attempts && call.tryTimer !== 0) {
       this.clock.cancel(call.tryTimer);
       call.tryTimer = 0;
     }
+    p.limits.endRequest();
     p.hosts.attemptEnded(a.host, this.clock.now() - a.sentAt);
     if (health) {
       if (p.outlier !== null) p.outlier.onResult(a.host, status, outcome);
       if (p.accrual !== null) p.accrual.onResult(a.host, status > 0 && status < 500);
     }
-    const ok = outcome === 'ok';
-    if (a.number > 1) this.releaseRetry(call, ok);
-    else if (p.budget !== null) p.budget.attemptEnded(false, ok);
   }
 
-  private abandonAttempt(call: RoutedCall, a: UpstreamAttempt, timedOut: boolean): void {
-    this.endAttempt(call, a, 0, 'timeout', timedOut);
+  /** Resets an attempt's stream at the transport; the router ignores anything more about it. */
+  private abandon(a: UpstreamAttempt<C>): void {
+    a.abandoned = true;
     this.upstream.abandon(a);
   }
 
-  /** Delivers the call's one outcome and releases what it held. */
-  private finish(call: RoutedCall, status: number, outcome: Outcome): void {
+  /**
+   * The commit point: `a`'s response is forwarded. The other attempts are reset, and no retry
+   * or hedge starts after it. `budgetOpen`: the budget has not yet heard how `a` ended.
+   */
+  private commit(call: C, a: UpstreamAttempt<C>, status: number, outcome: Outcome, grpcStatus: number, headers: Headers | null, budgetOpen: boolean): void {
+    call.committed = a as UpstreamAttempt<RoutedCall>;
+    call.committedAttempt = a.number;
+    call.committedStatus = status;
+    call.committedOutcome = outcome;
+    call.committedGrpcStatus = grpcStatus;
+    if (budgetOpen) call.holds |= HOLD_COMMITTED_BUDGET;
+    if (call.tryTimer !== 0) {
+      this.clock.cancel(call.tryTimer);
+      call.tryTimer = 0;
+    }
+    this.cancelBackoff(call);
+    for (let o = call.outstanding as UpstreamAttempt<C> | null; o !== null; ) {
+      const next = o.nextOutstanding;
+      if (o !== a) this.drop(call, o, false);
+      o = next;
+    }
+    (call.handler as CallHandler<C>).onResponseStart(call, status, headers);
+  }
+
+  /**
+   * Gives up on an outstanding attempt because of its call (it timed out, was cancelled, or
+   * another attempt won). Envoy counts a route timeout against the hosts of the attempts
+   * still out; otherwise the attempt gets no verdict.
+   */
+  private drop(call: C, a: UpstreamAttempt<C>, timedOut: boolean): void {
+    if (call.committed !== a || call.holds & HOLD_COMMITTED_BUDGET) {
+      this.endBudget(call, a, timedOut ? this.resultOf(0, 'timeout', NO_GRPC_STATUS) : AttemptResult.Abandoned);
+    }
+    if (call.committed === a) call.holds &= ~HOLD_COMMITTED_BUDGET;
+    this.endAttempt(call, a, 0, 'timeout', timedOut);
+    this.abandon(a);
+  }
+
+  /** A retry admitted and waiting out its backoff is not sent. */
+  private cancelBackoff(call: C): void {
+    if (call.backoffTimer === 0) return;
+    this.clock.cancel(call.backoffTimer);
+    call.backoffTimer = 0;
+    if (call.holds & HOLD_FAULT) this.endFault(call);
+    else this.releaseRetry(AttemptResult.Abandoned); // the retry waiting out its backoff was admitted
+  }
+
+  /**
+   * Arms the route timeout when no per-try timeout fires before it. Most calls end within their
+   * first per-try timeout, so they never schedule (and cancel) a second timer.
+   */
+  private armRouteTimer(call: C): void {
+    if (call.routeTimer === 0 && call.deadline !== Infinity) call.routeTimer = this.clock.schedule(call.deadline - this.clock.now(), this.onRouteTimeout, call);
+  }
+
+  private readonly onRouteTimeout = (call: C): void => {
+    call.routeTimer = 0;
+    if (!call.settled) this.fail(call, 'timeout', null);
+  };
+
+  /** A local reply with a status (the fault filter's abort): forwarded like an answer, never retried. */
+  private replyLocally(call: C, status: number): void {
+    const outcome = outcomeOfStatus(status);
+    const handler = this.settle(call, outcome === 'ok');
+    handler.onResponseStart(call, status, null);
+    handler.onResponseEnd(call, outcome, NO_GRPC_STATUS, null);
+  }
+
+  /** Ends the call with no response to forward (or with the forwarded one broken). */
+  private fail(call: C, cause: FailureCause, detail: string | null): void {
     if (call.settled) return;
+    const handler = this.settle(call, false, cause);
+    handler.onResponseError(call, cause, detail);
+  }
+
+  /**
+   * Marks the call ended and gives back everything it holds: timers, attempts still out
+   * (Envoy resets them), the pool, bulkhead, budget and breaker. Returns its handler.
+   */
+  private settle(call: C, ok: boolean, cause: FailureCause | null = null): CallHandler<C> {
     call.settled = true;
     const p = this.p;
     const clock = this.clock;
     if (call.routeTimer !== 0) clock.cancel(call.routeTimer);
     if (call.tryTimer !== 0) clock.cancel(call.tryTimer);
-    if (call.backoffTimer !== 0) {
-      clock.cancel(call.backoffTimer);
-      if (call.heldRetries > 0 && call.attempts > 0) this.releaseRetry(call, false); // admitted, never sent
-      else if (call.attempts === 0 && p.fault !== null) p.fault.faultEnded();
-    }
-    call.routeTimer = call.tryTimer = call.backoffTimer = 0;
-    // Envoy resets the attempts still out; a route timeout counts against their hosts.
-    while (call.outstanding !== null) this.abandonAttempt(call, call.outstanding, outcome === 'timeout');
-    const ok = outcome === 'ok';
+    call.routeTimer = call.tryTimer = 0;
+    this.cancelBackoff(call);
+    while (call.outstanding !== null) this.drop(call, call.outstanding as UpstreamAttempt<C>, cause === 'timeout');
     const holds = call.holds;
-    if (holds & HOLD_LIMITS) p.limits.endRequest();
     if (holds & HOLD_BULKHEAD) p.bulkhead!.exit();
     if (holds & HOLD_BUDGET) p.budget!.callEnded(ok);
-    if (holds & HOLD_BREAKER) p.breaker!.onResult(ok, clock.now() - call.startedAt);
+    if (holds & HOLD_BREAKER) {
+      if (cause === 'cancelled') p.breaker!.release();
+      else p.breaker!.onResult(ok, clock.now() - call.startedAt);
+    }
     call.holds = 0;
-    const handler = call.handler!;
+    const handler = call.handler as CallHandler<C>;
     call.handler = null;
-    if (status === 0) handler.onError(call, outcome as Exclude<Outcome, 'ok'>);
-    else handler.onResponse(call, status, outcome);
+    return handler;
   }
 }
 
-function unlink(call: RoutedCall, a: UpstreamAttempt): void {
+/** Whether attempts other than `a` are still out. */
+function othersOut(call: RoutedCall, a: UpstreamAttempt<RoutedCall>): boolean {
+  return call.outstanding !== a || a.nextOutstanding !== null;
+}
+
+function unlink(call: RoutedCall, a: UpstreamAttempt<RoutedCall>): void {
   if (call.outstanding === a) {
     call.outstanding = a.nextOutstanding;
   } else {
@@ -378,4 +596,15 @@ function unlink(call: RoutedCall, a: UpstreamAttempt): void {
     if (prev !== null) prev.nextOutstanding = a.nextOutstanding;
   }
   a.nextOutstanding = null;
+}
+
+/** Records that the call tried `host` (Envoy previous_hosts), exactly for any number of hosts. */
+function markTried(call: RoutedCall, host: number): void {
+  if (host < 32) call.triedHosts |= 1 << host;
+  else (call.triedMore ??= []).push(host);
+}
+
+function wasTried(call: RoutedCall, host: number): boolean {
+  if (host < 32) return (call.triedHosts & (1 << host)) !== 0;
+  return call.triedMore !== null && call.triedMore.includes(host);
 }

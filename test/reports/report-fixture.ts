@@ -10,6 +10,7 @@ export function callStats(requests: number, ok: number, errors: Partial<Record<F
     requests,
     ok,
     errors: { ...(Object.fromEntries(FAILURE_CAUSES.map((c) => [c, 0])) as Record<FailureCause, number>), ...errors },
+    error_details: {},
     attempts: requests,
     retries: 0,
     amplification: requests > 0 ? 1 : 0,
@@ -19,7 +20,7 @@ export function callStats(requests: number, ok: number, errors: Partial<Record<F
 }
 
 function edgeStats(stats: CallStats): EdgeStats {
-  return { ...stats, policy: { retries_denied: 0, retry_overflow: 0, hedges: 0, rejected: 0, no_healthy_host: 0, ejections: 0, breaker_opened: 0 } };
+  return { ...stats, policy: { retries_denied: 0, retry_overflow: 0, retry_buffer_overflow: 0, hedges: 0, rejected: 0, no_healthy_host: 0, cancelled: 0, ejections: 0, breaker_opened: 0 } };
 }
 
 function serviceStats(stats: CallStats): ServiceStats {

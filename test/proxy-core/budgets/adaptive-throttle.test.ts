@@ -3,6 +3,7 @@ import { AdaptiveThrottle, DEFAULT_ADAPTIVE_THROTTLE } from '../../../proxy-core
 import type { Rng } from '../../../proxy-core/clock/rng.js';
 import { SeededRng } from '../../../sim/seeded-rng.js';
 import { VirtualClock } from '../../../sim/virtual-clock.js';
+import { AttemptResult } from '../../../proxy-core/budgets/retry-budget.js';
 
 /** An Rng returning `values` in turn (the last one forever). */
 function scripted(...values: number[]): Rng & { draws: number } {
@@ -24,7 +25,7 @@ function advance(clock: VirtualClock, ms: number): void {
 function load(t: AdaptiveThrottle, requests: number, accepts: number): number {
   let admitted = 0;
   for (let i = 0; i < requests; i++) if (t.admit(false)) admitted++;
-  for (let i = 0; i < accepts; i++) t.attemptEnded(false, true);
+  for (let i = 0; i < accepts; i++) t.attemptEnded(false, AttemptResult.Succeeded);
   return admitted;
 }
 
@@ -58,7 +59,7 @@ describe('AdaptiveThrottle (SRE book ch. 21)', () => {
     const t = new AdaptiveThrottle(clock, rng);
     for (let i = 0; i < 50; i++) {
       expect(t.admit(false)).toBe(true);
-      t.attemptEnded(false, true);
+      t.attemptEnded(false, AttemptResult.Succeeded);
     }
     expect(rng.draws).toBe(0);
     load(t, 50, 0); // 100 requests, 50 accepts: p = 0
@@ -99,11 +100,11 @@ describe('AdaptiveThrottle (SRE book ch. 21)', () => {
     expect(t.requests).toBe(0); // a retry the budget refuses is not attempted
     for (let i = 0; i < 100; i++) {
       t.admit(false);
-      t.attemptEnded(false, true);
+      t.attemptEnded(false, AttemptResult.Succeeded);
     }
     let retries = 0;
     while (t.admit(true)) {
-      t.attemptEnded(true, true);
+      t.attemptEnded(true, AttemptResult.Succeeded);
       retries++;
     }
     // checked before counting: the k-th retry (from 0) goes iff k < 0.1·(100 + k), i.e. k ≤ 11

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENVOY_RETRY_BUDGET, EnvoyRetryBudget } from '../../../proxy-core/budgets/envoy-retry-budget.js';
+import { AttemptResult } from '../../../proxy-core/budgets/retry-budget.js';
 
 /** A budget with `active` calls started, and how many retries it admits at once. */
 function admitted(active: number, options = {}): number {
@@ -26,9 +27,9 @@ describe('EnvoyRetryBudget (circuit_breaker.proto Thresholds.RetryBudget)', () =
     expect(b.admit(true)).toBe(false);
     expect(b.admit(false)).toBe(true);
     expect(b.activeRetries).toBe(5);
-    b.attemptEnded(false, false); // a first attempt's outcome frees nothing
+    b.attemptEnded(false, AttemptResult.FailedRetryable); // a first attempt's outcome frees nothing
     expect(b.admit(true)).toBe(false);
-    b.attemptEnded(true, false);
+    b.attemptEnded(true, AttemptResult.FailedRetryable);
     expect(b.activeRetries).toBe(4);
     expect(b.admit(true)).toBe(true);
   });
@@ -63,7 +64,7 @@ describe('EnvoyRetryBudget (circuit_breaker.proto Thresholds.RetryBudget)', () =
             calls.push(0);
           } else if (kind === 'first') {
             expect(b.admit(false)).toBe(true);
-            b.attemptEnded(false, pick % 2 === 0);
+            b.attemptEnded(false, pick % 2 === 0 ? AttemptResult.Succeeded : AttemptResult.FailedRetryable);
           } else if (calls.length === 0) {
             continue;
           } else if (kind === 'end') {
@@ -85,7 +86,7 @@ describe('EnvoyRetryBudget (circuit_breaker.proto Thresholds.RetryBudget)', () =
             if (i < 0) continue;
             calls[i]--;
             retries--;
-            b.attemptEnded(true, pick % 2 === 0);
+            b.attemptEnded(true, pick % 2 === 0 ? AttemptResult.Succeeded : AttemptResult.FailedRetryable);
           }
           expect(b.activeRetries).toBe(retries);
           expect(b.activeCalls).toBe(calls.length);

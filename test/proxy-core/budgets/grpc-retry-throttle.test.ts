@@ -1,30 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { GrpcRetryThrottle } from '../../../proxy-core/budgets/grpc-retry-throttle.js';
+import { AttemptResult } from '../../../proxy-core/budgets/retry-budget.js';
 
 describe('GrpcRetryThrottle (A6 retryThrottling)', () => {
   it('§4 oracle: 10/0.1 — 5 failures throttle, one success lifts it', () => {
     const t = new GrpcRetryThrottle({ maxTokens: 10, tokenRatio: 0.1 });
     expect(t.tokens).toBe(10);
-    for (let i = 0; i < 4; i++) t.attemptEnded(i > 0, false);
+    for (let i = 0; i < 4; i++) t.attemptEnded(i > 0, AttemptResult.FailedRetryable);
     expect(t.tokens).toBe(6);
     expect(t.admit(true)).toBe(true);
-    t.attemptEnded(true, false);
+    t.attemptEnded(true, AttemptResult.FailedRetryable);
     expect(t.tokens).toBe(5);
     expect(t.throttled).toBe(true);
     expect(t.admit(true)).toBe(false);
     expect(t.admit(false)).toBe(true); // first attempts always go
-    t.attemptEnded(false, true);
+    t.attemptEnded(false, AttemptResult.Succeeded);
     expect(t.tokens).toBe(5.1);
     expect(t.admit(true)).toBe(true);
   });
 
   it('clamps tokens to [0, maxTokens] without float drift', () => {
     const t = new GrpcRetryThrottle({ maxTokens: 10, tokenRatio: 0.1 });
-    t.attemptEnded(false, true);
+    t.attemptEnded(false, AttemptResult.Succeeded);
     expect(t.tokens).toBe(10);
-    for (let i = 0; i < 20; i++) t.attemptEnded(false, false);
+    for (let i = 0; i < 20; i++) t.attemptEnded(false, AttemptResult.FailedRetryable);
     expect(t.tokens).toBe(0);
-    for (let i = 0; i < 51; i++) t.attemptEnded(false, true);
+    for (let i = 0; i < 51; i++) t.attemptEnded(false, AttemptResult.Succeeded);
     expect(t.tokens).toBe(5.1); // 51 × 0.1 exactly
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { unlimitedBudget } from '../../../proxy-core/budgets/retry-budget.js';
+import { AttemptResult } from '../../../proxy-core/budgets/retry-budget.js';
 
 describe('unlimitedBudget', () => {
   it('admits every attempt, however many retries are active', () => {
@@ -7,7 +8,7 @@ describe('unlimitedBudget', () => {
       unlimitedBudget.callStarted();
       expect(unlimitedBudget.admit(false)).toBe(true);
       expect(unlimitedBudget.admit(true)).toBe(true);
-      unlimitedBudget.attemptEnded(false, false);
+      unlimitedBudget.attemptEnded(false, AttemptResult.FailedRetryable);
     }
     expect(unlimitedBudget.admit(true)).toBe(true);
   });

@@ -4,7 +4,6 @@ import {
   DEFAULT_ENVOY_NUM_RETRIES,
   DEFAULT_ISTIO_RETRY_ATTEMPTS,
   DEFAULT_ISTIO_RETRY_ON,
-  parseRetryAfter,
   RetryOn,
 } from '../../../proxy-core/routing/retry-on.js';
 
@@ -122,35 +121,5 @@ describe('RetryOn (Envoy retry_on, §1.1)', () => {
     expect(() => RetryOn.parse('5XX')).toThrow(RangeError);
     expect(() => RetryOn.parse('1000')).toThrow(RangeError);
     expect(() => RetryOn.parse('reset', [99])).toThrow(RangeError);
-  });
-});
-
-describe('parseRetryAfter (RFC 9110 §10.2.3)', () => {
-  const epoch = Date.UTC(1994, 10, 6, 8, 49, 0); // clock time 0 = 08:49:00 GMT
-
-  it('delay-seconds', () => {
-    expect(parseRetryAfter('120', 0)).toBe(120_000);
-    expect(parseRetryAfter(' 0 ', 5)).toBe(0);
-  });
-
-  it('HTTP-date, relative to epochMs + nowMs, in all three formats', () => {
-    expect(parseRetryAfter('Sun, 06 Nov 1994 08:49:37 GMT', 0, epoch)).toBe(37_000);
-    expect(parseRetryAfter('Sun, 06 Nov 1994 08:49:37 GMT', 7_000, epoch)).toBe(30_000);
-    expect(parseRetryAfter('Sunday, 06-Nov-94 08:49:37 GMT', 0, epoch)).toBe(37_000);
-    expect(parseRetryAfter('Sun Nov  6 08:49:37 1994', 0, epoch)).toBe(37_000);
-  });
-
-  it('a date in the past means now', () => {
-    expect(parseRetryAfter('Sun, 06 Nov 1994 08:49:37 GMT', 60_000, epoch)).toBe(0);
-  });
-
-  it('the default epoch reads clock time as Unix time', () => {
-    expect(parseRetryAfter('Thu, 01 Jan 1970 00:00:10 GMT', 4_000)).toBe(6_000);
-  });
-
-  it('-1 for anything else', () => {
-    for (const bad of ['', '-5', '1.5', 'soon', 'Sun, 06 Nov 1994 08:49:37 PST', 'Sun, 06 Foo 1994 08:49:37 GMT']) {
-      expect(parseRetryAfter(bad, 0, epoch), bad).toBe(-1);
-    }
   });
 });
