@@ -1,9 +1,9 @@
 /**
  * The `mesh` section: policies per caller → callee in the vocabulary of Istio's
  * VirtualService and DestinationRule, Envoy's cluster and route, Linkerd and resilience4j.
- * Absent fields take the references' defaults, the proxy-core policies' own `DEFAULT_*`,
- * when the run resolves an edge's policy
- * (sim/mesh-policy.ts); a block that is absent turns its policy off, as in Istio.
+ * Absent fields take the references' defaults, the proxy-core policies' own `DEFAULT_*`; a
+ * block that is absent turns its policy off, as in Istio. The parsed shape is the control
+ * plane's `MeshRule` (proxy-core/control-plane/mesh-rule.ts), checked below.
  */
 import { z } from 'zod';
 import { DEFAULT_ADAPTIVE_THROTTLE } from '../proxy-core/budgets/adaptive-throttle.js';
@@ -15,6 +15,7 @@ import { DEFAULT_OVERPROVISIONING_FACTOR, DEFAULT_PANIC_THRESHOLD_PERCENT } from
 import { DEFAULT_OUTLIER_DETECTION } from '../proxy-core/health/outlier-detection.js';
 import { DEFAULT_ISTIO_RETRY_ATTEMPTS, DEFAULT_ISTIO_RETRY_ON } from '../proxy-core/routing/retry-on.js';
 import { DEFAULT_SLIDING_WINDOW } from '../proxy-core/health/sliding-window-breaker.js';
+import type { MeshRule } from '../proxy-core/control-plane/mesh-rule.js';
 import { Duration, Name } from './schema-primitives.js';
 
 const Percent = z.number().min(0).max(100);
@@ -220,6 +221,10 @@ export const MeshPolicy = z.strictObject({
 });
 /** A parsed mesh policy. */
 export type MeshPolicy = z.output<typeof MeshPolicy>;
+
+/** The parsed policy is exactly what the control plane reads: this fails to compile if they drift apart. */
+const _parsedPolicyIsAMeshRule: (policy: MeshPolicy) => MeshRule = (policy) => policy;
+void _parsedPolicyIsAMeshRule;
 
 /** The mesh: policies for calls, each from a caller to a callee. */
 export const Mesh = z.strictObject({

@@ -7,8 +7,8 @@ import type { AttemptHandler, Upstream, UpstreamAttempt } from '../proxy-core/ca
 import { CallMetrics } from '../reports/call-metrics.js';
 import type { EdgePolicyStats, EdgeStats } from '../reports/report.js';
 import type { Attempt } from './attempt.js';
-import { buildRouter } from './edge-router.js';
-import type { EdgePolicy } from './mesh-policy.js';
+import { buildRouter } from '../proxy-core/control-plane/router-builder.js';
+import type { EdgePolicy } from '../proxy-core/control-plane/mesh-rule.js';
 import type { ServiceModel } from './service-model.js';
 import type { SimCall } from './sim-call.js';
 import type { World } from './world.js';
@@ -108,7 +108,23 @@ export class Edge implements Upstream<SimCall> {
   /** The router of the call's calling instance, built on its first call. */
   routerOf(call: SimCall): Router<SimCall> {
     const index = call.callerInstance === null ? 0 : call.callerInstance.index;
-    return this.routers[index] ?? (this.routers[index] = buildRouter(this, this.world, index, call.callerZone));
+    return this.routers[index] ?? (this.routers[index] = this.buildRouter(index, call.callerZone));
+  }
+
+  /** The control plane's router for caller instance `index` (in zone `callerZone`, -1 outside the mesh). */
+  private buildRouter(index: number, callerZone: number): Router<SimCall> {
+    const world = this.world;
+    return buildRouter(this.policy, {
+      clock: world.clock,
+      rng: world.rng.fork(`router/${this.name}/${index}`),
+      hosts: this.callee.instances.map((i) => ({ zone: i.zone })),
+      callerZone,
+      upstream: this,
+      events: (kind, host, at) => {
+        world.timeline.record(kind, this.name, index, host, at);
+        this.countEvent(kind);
+      },
+    }).router;
   }
 
   /** The transport: an attempt crosses the network to instance `host` of the callee. */

@@ -6,7 +6,7 @@ import type { Scenario } from '../scenarios/schema.js';
 import { Attempt } from './attempt.js';
 import { Edge } from './edge.js';
 import { FaultModel, Verdict, type MessageEnds } from './fault-model.js';
-import { resolveEdgePolicy } from './mesh-policy.js';
+import { resolveEdgePolicy } from '../proxy-core/control-plane/edge-policy.js';
 import { NetworkModel } from './network-model.js';
 import { SecurityModel } from './security-model.js';
 import { SeededRng } from './seeded-rng.js';

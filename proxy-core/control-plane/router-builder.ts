@@ -1,30 +1,35 @@
 /**
- * Builds one calling instance's router for an edge from the edge's resolved mesh policy:
- * every block of the scenario becomes the proxy-core policy that implements it, with the
- * references' defaults where a field is absent and the policy off where a block is.
+ * Builds one calling instance's router for an edge from the edge's resolved policy: every
+ * block becomes the proxy-core policy that implements it, with the references' defaults
+ * where a field is absent and the policy off where a block is. The simulator and live mode
+ * call this same builder, so the chain that was simulated is the chain that runs.
  */
-import { constantBackoff, createBackoff } from '../proxy-core/routing/backoff.js';
-import { Bulkhead } from '../proxy-core/limits/bulkhead.js';
-import { FailureAccrual, type FailureAccrualOptions } from '../proxy-core/health/failure-accrual.js';
-import { FaultFilter } from '../proxy-core/routing/fault-filter.js';
-import { HostSet } from '../proxy-core/balancing/host-set.js';
-import { createLoadBalancer, type LoadBalancerKind } from '../proxy-core/balancing/load-balancer.js';
-import { DEFAULT_PANIC_THRESHOLD_PERCENT } from '../proxy-core/balancing/locality-priority.js';
-import { DEFAULT_OUTLIER_DETECTION, OutlierDetector, type OutlierDetectionOptions } from '../proxy-core/health/outlier-detection.js';
-import type { PolicyEventKind, PolicyEventSink } from '../proxy-core/health/policy-event.js';
-import { ResourceLimits } from '../proxy-core/health/resource-limits.js';
-import { RetryOn } from '../proxy-core/routing/retry-on.js';
-import { DEFAULT_RETRY_BUFFER_LIMIT_BYTES, Router, type RouterPolicies } from '../proxy-core/routing/router.js';
-import { SlidingWindowBreaker, type SlidingWindowOptions } from '../proxy-core/health/sliding-window-breaker.js';
-import type { Rng } from '../proxy-core/clock/rng.js';
-import { createRetryBudget } from './retry-budget-of.js';
-import type { Edge } from './edge.js';
-import type { SimCall } from './sim-call.js';
-import type { EdgePolicy } from './mesh-policy.js';
-import type { World } from './world.js';
+import { createLoadBalancer, type LoadBalancer, type LoadBalancerKind } from '../balancing/load-balancer.js';
+import { HostSet, type HostSpec } from '../balancing/host-set.js';
+import { DEFAULT_PANIC_THRESHOLD_PERCENT } from '../balancing/locality-priority.js';
+import type { Clock } from '../clock/clock.js';
+import type { Rng } from '../clock/rng.js';
+import type { Upstream } from '../call/upstream.js';
+import { FailureAccrual, type FailureAccrualOptions } from '../health/failure-accrual.js';
+import { DEFAULT_OUTLIER_DETECTION, OutlierDetector, type OutlierDetectionOptions } from '../health/outlier-detection.js';
+import { ignoreEvents, type PolicyEventSink } from '../health/policy-event.js';
+import { ResourceLimits } from '../health/resource-limits.js';
+import { SlidingWindowBreaker, type SlidingWindowOptions } from '../health/sliding-window-breaker.js';
+import { Bulkhead } from '../limits/bulkhead.js';
+import { constantBackoff, createBackoff } from '../routing/backoff.js';
+import { FaultFilter } from '../routing/fault-filter.js';
+import { RetryOn } from '../routing/retry-on.js';
+import type { RoutedCall } from '../routing/routed-call.js';
+import { DEFAULT_RETRY_BUFFER_LIMIT_BYTES, Router, type RouterPolicies } from '../routing/router.js';
+import { HostHealth } from './host-health.js';
+import type { EdgePolicy } from './mesh-rule.js';
+import { createRetryBudget } from './retry-budget-factory.js';
 
 /** Istio's host_selection_retry_max_attempts with retryIgnorePreviousHosts (Envoy's default is 1). */
-const ISTIO_HOST_SELECTION_RETRY_MAX_ATTEMPTS = 5;
+export const ISTIO_HOST_SELECTION_RETRY_MAX_ATTEMPTS = 5;
+
+/** gRPC A6: hedging sends at most 5 attempts. */
+export const GRPC_MAX_HEDGED_ATTEMPTS = 5;
 
 const BALANCERS: Record<string, LoadBalancerKind> = {
   ROUND_ROBIN: 'round-robin',
@@ -33,29 +38,41 @@ const BALANCERS: Record<string, LoadBalancerKind> = {
   PEAK_EWMA: 'peak-ewma',
 };
 
-/** The router of caller instance `callerIndex` (in zone `callerZone`, -1 outside the mesh) on `edge`. */
-export function buildRouter(edge: Edge, world: World, callerIndex: number, callerZone: number): Router<SimCall> {
-  const policy = edge.policy;
-  const clock = world.clock;
-  const rng = world.rng.fork(`router/${edge.name}/${callerIndex}`);
-  const hosts = new HostSet(
-    edge.callee.instances.map((i) => ({ zone: i.zone })),
-    clock,
-  );
-  const events = eventSink(edge, world, callerIndex);
-  let outlier: OutlierDetector | null = null;
-  let accrual: FailureAccrual | null = null;
-  // Health follows outlier detection and failure accrual: a host is healthy when neither shuts it.
-  const health: PolicyEventSink = (kind, host, at) => {
-    if (host >= 0) hosts.setHealthy(host, !(outlier?.isEjected(host) ?? false) && (accrual?.isAvailable(host) ?? true));
-    events(kind, host, at);
-  };
-  outlier = policy.outlierDetection ? new OutlierDetector(clock, rng.fork('outlier'), hosts.size, outlierOptions(policy), health) : null;
-  accrual = policy.failureAccrual ? new FailureAccrual(clock, rng.fork('accrual'), hosts.size, accrualOptions(policy), health) : null;
+/** What a router is built over, besides its policy. */
+export interface RouterEnvironment<C extends RoutedCall> {
+  readonly clock: Clock;
+  /** The router's own random stream; the builder forks one per policy from it. */
+  readonly rng: Rng;
+  /** The callee's hosts (instances), with their zones, in the order the transport indexes them. */
+  readonly hosts: readonly HostSpec[];
+  /** Zone of the calling instance; -1 outside the mesh (no locality preference). */
+  readonly callerZone: number;
+  /** The transport. */
+  readonly upstream: Upstream<C>;
+  /** Receives the policies' state changes (breaker, ejections); default: ignored. */
+  readonly events?: PolicyEventSink;
+}
+
+/** A built router with the policies it composes, for counters and teardown. */
+export interface BuiltRouter<C extends RoutedCall> {
+  readonly router: Router<C>;
+  readonly policies: RouterPolicies;
+}
+
+/** The router of one calling instance on an edge whose resolved policy is `policy`. */
+export function buildRouter<C extends RoutedCall>(policy: EdgePolicy, env: RouterEnvironment<C>): BuiltRouter<C> {
+  const { clock, rng } = env;
+  const events = env.events ?? ignoreEvents;
+  const hosts = new HostSet(env.hosts, clock);
+  const health = new HostHealth(hosts, events);
+  const outlier = policy.outlierDetection ? new OutlierDetector(clock, rng.fork('outlier'), hosts.size, outlierOptions(policy), health.onEvent) : null;
+  const accrual = policy.failureAccrual ? new FailureAccrual(clock, rng.fork('accrual'), hosts.size, accrualOptions(policy), health.onEvent) : null;
+  health.outlier = outlier;
+  health.accrual = accrual;
   const policies: RouterPolicies = {
     routeTimeoutMs: policy.timeoutMs,
-    retryBufferLimitBytes: DEFAULT_RETRY_BUFFER_LIMIT_BYTES,
     ...retryPolicies(policy),
+    retryBufferLimitBytes: DEFAULT_RETRY_BUFFER_LIMIT_BYTES,
     budget: policy.retryBudget ? createRetryBudget(policy.retryBudget, clock, rng.fork('budget')) : null,
     limits: new ResourceLimits(policy.connectionPool ?? {}),
     bulkhead: policy.bulkhead ? new Bulkhead(policy.bulkhead.maxConcurrentCalls) : null,
@@ -63,22 +80,18 @@ export function buildRouter(edge: Edge, world: World, callerIndex: number, calle
     outlier,
     accrual,
     hosts,
-    balancer: balancer(policy, hosts, rng.fork('balancer'), callerZone),
+    balancer: balancer(policy, hosts, rng.fork('balancer'), env.callerZone),
     fault: policy.fault ? faultFilter(policy, rng.fork('fault')) : null,
   };
-  return new Router(clock, rng.fork('retry'), policies, edge);
+  return { router: new Router(clock, rng.fork('retry'), policies, env.upstream), policies };
 }
 
-/** Forwards a router's policy events to the world's timeline, tagged with the edge and caller. */
-function eventSink(edge: Edge, world: World, callerIndex: number): PolicyEventSink {
-  return (kind: PolicyEventKind, host: number, at: number) => {
-    world.timeline.record(kind, edge.name, callerIndex, host, at);
-    edge.countEvent(kind);
-  };
+/** Stops a built router's background timers (outlier sweeps, penalties, the breaker's wait): teardown. */
+export function stopRouter(built: { readonly policies: RouterPolicies }): void {
+  built.policies.outlier?.stop();
+  built.policies.accrual?.stop();
+  built.policies.breaker?.stop();
 }
-
-/** gRPC A6: hedging sends at most 5 attempts. */
-const GRPC_MAX_ATTEMPTS = 5;
 
 function retryPolicies(policy: EdgePolicy) {
   const h = policy.hedging;
@@ -86,7 +99,7 @@ function retryPolicies(policy: EdgePolicy) {
   if (h) {
     return {
       perTryTimeoutMs: h.hedgingDelay,
-      maxRetries: Math.min(h.maxAttempts, GRPC_MAX_ATTEMPTS) - 1,
+      maxRetries: Math.min(h.maxAttempts, GRPC_MAX_HEDGED_ATTEMPTS) - 1,
       retryOn: RetryOn.parse(h.nonFatalStatusCodes),
       backoff: constantBackoff(0),
       retryAfter: true,
@@ -108,7 +121,7 @@ function retryPolicies(policy: EdgePolicy) {
   };
 }
 
-function balancer(policy: EdgePolicy, hosts: HostSet, rng: Rng, callerZone: number) {
+function balancer(policy: EdgePolicy, hosts: HostSet, rng: Rng, callerZone: number): LoadBalancer {
   const lb = policy.loadBalancer;
   const locality = lb?.localityLbSetting;
   return createLoadBalancer(

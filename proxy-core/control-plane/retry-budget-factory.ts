@@ -1,13 +1,13 @@
-import { AdaptiveThrottle } from '../proxy-core/budgets/adaptive-throttle.js';
-import type { Clock } from '../proxy-core/clock/clock.js';
-import { EnvoyRetryBudget } from '../proxy-core/budgets/envoy-retry-budget.js';
-import { GrpcRetryThrottle } from '../proxy-core/budgets/grpc-retry-throttle.js';
-import { LinkerdRetryBudget } from '../proxy-core/budgets/linkerd-retry-budget.js';
-import type { RetryBudget } from '../proxy-core/budgets/retry-budget.js';
-import type { Rng } from '../proxy-core/clock/rng.js';
-import type { RetryBudget as RetryBudgetSpec } from '../scenarios/mesh-schema.js';
+import { AdaptiveThrottle } from '../budgets/adaptive-throttle.js';
+import { EnvoyRetryBudget } from '../budgets/envoy-retry-budget.js';
+import { GrpcRetryThrottle } from '../budgets/grpc-retry-throttle.js';
+import { LinkerdRetryBudget } from '../budgets/linkerd-retry-budget.js';
+import type { RetryBudget } from '../budgets/retry-budget.js';
+import type { Clock } from '../clock/clock.js';
+import type { Rng } from '../clock/rng.js';
+import type { RetryBudgetSpec } from './mesh-rule.js';
 
-/** The proxy-core budget a scenario's `retryBudget` block names. */
+/** The budget a `retryBudget` block names. */
 export function createRetryBudget(spec: RetryBudgetSpec, clock: Clock, rng: Rng): RetryBudget {
   switch (spec.type) {
     case 'envoy':
