@@ -1,5 +1,8 @@
 import type { Outcome } from '../proxy-core/call/failure-cause.js';
+import type { Headers } from '../proxy-core/call/headers.js';
 import type { AttemptHandler, UpstreamAttempt } from '../proxy-core/call/upstream.js';
+import type { InboundRequest } from '../proxy-core/inbound/inbound-chain.js';
+import type { PeerIdentity } from '../proxy-core/inbound/peer-identity.js';
 import type { Instance } from './instance.js';
 import type { CallOrigin, SimCall } from './sim-call.js';
 
@@ -14,9 +17,10 @@ export const enum AttemptState {
 
 /**
  * One attempt of a call at one instance: the work a request causes there, from arrival
- * (queueing included) to response. It also waits for the downstream calls it makes.
+ * (queueing included) to response. It also waits for the downstream calls it makes. The
+ * callee's inbound chain checks it as an {@link InboundRequest}.
  */
-export class Attempt implements CallOrigin, UpstreamAttempt<SimCall> {
+export class Attempt implements CallOrigin, UpstreamAttempt<SimCall>, InboundRequest {
   state = AttemptState.InFlight;
   arrivedAt = 0;
   /** Clock time by which the caller needs the answer (arrival + the expected timeout it was sent with). */
@@ -40,6 +44,13 @@ export class Attempt implements CallOrigin, UpstreamAttempt<SimCall> {
   /** The caller's router gave up on it. */
   abandoned = false;
   nextOutstanding: UpstreamAttempt<SimCall> | null = null;
+  /** The identity its mTLS connection established (the caller's certificate), or null for plaintext. */
+  peer: PeerIdentity | null = null;
+  /** Written by the inbound chain. */
+  principal: string | null = null;
+  namespace: string | null = null;
+  requestPrincipal: string | null = null;
+  claims: Readonly<Record<string, unknown>> | null = null;
 
   constructor(
     readonly call: SimCall,
@@ -53,6 +64,22 @@ export class Attempt implements CallOrigin, UpstreamAttempt<SimCall> {
     /** The caller's expected timeout for this attempt (ms; Infinity: none). */
     readonly expectedTimeoutMs: number,
   ) {}
+
+  get path(): string {
+    return this.call.path;
+  }
+  get method(): string {
+    return this.call.method;
+  }
+  get authority(): string {
+    return this.call.authority;
+  }
+  get headers(): Headers {
+    return this.call.headers;
+  }
+  get sourceService(): string {
+    return this.call.caller;
+  }
 
   /** A downstream call this attempt made has its outcome. */
   onCallDone(call: SimCall, outcome: Outcome): void {

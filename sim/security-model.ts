@@ -1,15 +1,19 @@
-import { Authorizer, AUTHZ_DENIED_STATUS, type RequestAttributes } from '../proxy-core/identity/authorization-policy.js';
+import { Authorizer } from '../proxy-core/identity/authorization-policy.js';
 import { CertificateAuthority, type WorkloadCertificate } from '../proxy-core/identity/certificate-authority.js';
 import type { Clock } from '../proxy-core/clock/clock.js';
-import type { Outcome } from '../proxy-core/call/failure-cause.js';
-import { headerValue } from '../proxy-core/call/headers.js';
-import { MtlsHandshake, type TrustBundle } from '../proxy-core/identity/mtls-handshake.js';
+import { MtlsHandshake } from '../proxy-core/identity/mtls-handshake.js';
 import { resolvePeerAuthMode, type PeerAuthMode } from '../proxy-core/identity/peer-authentication.js';
-import { issueToken, RequestAuthenticator, REQUEST_AUTH_REJECT_STATUS } from '../proxy-core/identity/request-authentication.js';
-import { principalOf, workloadId } from '../proxy-core/identity/spiffe-id.js';
+import { RequestAuthenticator } from '../proxy-core/identity/request-authentication.js';
+import { signSimulatedJwt, simulatedKeySet } from '../proxy-core/identity/simulated-jws.js';
+import { workloadId } from '../proxy-core/identity/spiffe-id.js';
+import { trustBundleOf, type TrustBundle } from '../proxy-core/identity/trust-bundle.js';
 import { WorkloadIdentity } from '../proxy-core/identity/workload-identity.js';
+import { InboundChain, type InboundHandler } from '../proxy-core/inbound/inbound-chain.js';
+import { peerIdentityOf, type PeerIdentity } from '../proxy-core/inbound/peer-identity.js';
 import type { Fault, Scenario } from '../scenarios/schema.js';
+import type { Attempt } from './attempt.js';
 import type { Edge } from './edge.js';
+import { handshakeDelayMs } from './handshake-cost.js';
 import type { SimCall } from './sim-call.js';
 import type { Timeline } from './timeline.js';
 
@@ -17,44 +21,37 @@ import type { Timeline } from './timeline.js';
 interface Workload {
   readonly name: string;
   readonly identity: WorkloadIdentity;
-  /** Serial of the certificate last presented (0: none yet), and whether its expiry is on the timeline. */
-  serial: number;
-  expiryRecorded: boolean;
-  /** Istio principal of its certificates (`<td>/ns/<ns>/sa/<sa>`). */
-  readonly principal: string;
-  readonly namespace: string;
+  /** The certificate whose expiry is on the timeline already (null: none). */
+  expiryRecorded: WorkloadCertificate | null;
+  /** The identity its current certificate establishes for a peer (from the certificate's SPIFFE ID). */
+  peerCert: WorkloadCertificate | null;
+  peer: PeerIdentity | null;
   /** PeerAuthentication mode of its inbound side. */
   readonly mode: PeerAuthMode;
-  readonly authenticator: RequestAuthenticator | null;
-  readonly authorizer: Authorizer | null;
 }
 
-type MutableAttributes = { -readonly [K in keyof RequestAttributes]: RequestAttributes[K] };
-
 /**
- * Identity, mTLS and authorization in the simulated mesh. One CA per trust domain issues each
- * service's workload certificate, rotated as istio-agent does; only the mesh's own trust
- * domain is trusted. A connection between a calling instance and a callee instance pays a
- * full TLS 1.3 handshake (one extra round trip, CPU) the first time and again whenever a
- * certificate was rotated or has expired; its outcome depends on the certificates' validity
- * at that virtual time. At the callee, request authentication and then authorization run
- * before the request reaches a worker. Load from outside the mesh enters through the
- * ingress, without a peer identity.
+ * Identity and mTLS in the simulated mesh, around the core's inbound chain. One CA per
+ * trust domain issues each service's workload certificate, rotated by timer as istio-agent
+ * does; only the mesh's own trust domain is trusted. A connection between a calling
+ * instance and a callee instance pays a TLS 1.3 handshake (sim/handshake-cost.ts) the first
+ * time and again whenever a certificate was rotated or has expired; its outcome depends on
+ * the certificates' validity at that time, and the identity it establishes is the one in
+ * the client's certificate. At the callee, every request meets the service's
+ * {@link InboundChain} (request authentication, authorization, rate limit) before a worker.
+ * Load from outside the mesh enters through the ingress, without a peer identity.
  */
 export class SecurityModel {
   /** Some callee accepts mTLS: attempts between services go through {@link connect}. */
   readonly mtls: boolean;
-  /** Some service authenticates or authorizes requests: arrivals go through {@link admit}. */
-  readonly inbound: boolean;
-  /** The stable code of the last failed handshake ({@link HANDSHAKE_FAILURE_CODES}). */
+  /** The stable code of the last failed handshake (`FL_TLS_…`). */
   failureCode: string | null = null;
-  /** Why {@link admit} rejected the last request it rejected. */
-  rejection: Outcome = 'authz-denied';
+  /** The peer identity the last successful {@link connect} established (null: plaintext). */
+  peer: PeerIdentity | null = null;
   private readonly workloads = new Map<string, Workload>();
   private readonly cas: CertificateAuthority[] = [];
   private readonly trust: TrustBundle;
   private readonly handshake = new MtlsHandshake();
-  private readonly attributes: MutableAttributes = { principal: null, namespace: null, requestPrincipal: null, path: '/', method: 'GET', host: null, headers: {}, claims: null };
 
   constructor(
     private readonly scenario: Scenario,
@@ -62,29 +59,18 @@ export class SecurityModel {
     private readonly timeline: Timeline,
   ) {
     const security = scenario.security;
-    const meshCa = this.caFor(security.trustDomain);
-    this.trust = { trustDomains: new Set([meshCa.trustDomain]), issuers: new Set([meshCa.name]) };
+    this.trust = trustBundleOf([this.caFor(security.trustDomain)]);
     const peerPolicies = security.peerAuthentication.map((p) => ({ namespace: p.namespace ?? null, workload: p.service, mode: p.mode }));
     if (security.mtls !== 'PERMISSIVE') peerPolicies.push({ namespace: null, workload: undefined, mode: security.mtls });
-    const keys = new Map(security.issuers.map((i) => [i.issuer, i.key]));
     for (const [name, spec] of Object.entries(scenario.services)) {
       const subject = workloadId(spec.trustDomain ?? security.trustDomain, spec.namespace, spec.serviceAccount ?? name);
-      const rules = security.requestAuthentication.filter((r) => r.service === name).flatMap((r) => r.jwtRules);
-      const policies = security.authorization.filter((p) => p.service === name);
-      this.workloads.set(name, {
-        name,
-        serial: 0,
-        expiryRecorded: false,
-        identity: new WorkloadIdentity(clock, this.caFor(subject.trustDomain), subject, { graceRatio: security.certificates.graceRatio }),
-        principal: principalOf(subject),
-        namespace: spec.namespace,
-        mode: resolvePeerAuthMode(peerPolicies, spec.namespace, name),
-        authenticator: rules.length ? new RequestAuthenticator(clock, rules.map((r) => ({ ...r, key: keys.get(r.issuer) ?? '' }))) : null,
-        authorizer: policies.length ? new Authorizer(policies.map((p, i) => ({ ...p, name: p.name ?? `${name}-${i}` }))) : null,
+      const identity = new WorkloadIdentity(clock, this.caFor(subject.trustDomain), subject, { graceRatio: security.certificates.graceRatio }, {
+        onRotated: () => timeline.recordCertificate('certificate-rotated', name, clock.now()),
       });
+      this.workloads.set(name, { name, identity, expiryRecorded: null, peerCert: null, peer: null, mode: resolvePeerAuthMode(peerPolicies, spec.namespace, name) });
     }
     this.mtls = [...this.workloads.values()].some((w) => w.mode !== 'DISABLE');
-    this.inbound = [...this.workloads.values()].some((w) => w.authenticator !== null || w.authorizer !== null);
+    for (const w of this.workloads.values()) w.identity.start();
   }
 
   /** Switches the CAs off for each `ca-outage` fault: no certificate is issued or rotated meanwhile. */
@@ -97,15 +83,40 @@ export class SecurityModel {
   }
 
   /**
+   * The inbound chain of service `name`, answering through `handler`: request
+   * authentication, authorization and the rate limits of the edges into it; null when it
+   * checks nothing (no rule and no rate limit names it).
+   */
+  inboundChain(name: string, edgesInto: readonly Edge[], handler: InboundHandler<Attempt>): InboundChain<Attempt> | null {
+    const security = this.scenario.security;
+    const rules = security.requestAuthentication.filter((r) => r.service === name).flatMap((r) => r.jwtRules);
+    const policies = security.authorization.filter((p) => p.service === name);
+    const limited = edgesInto.some((e) => e.rateLimitAt(0) !== null);
+    if (rules.length === 0 && policies.length === 0 && !limited) return null;
+    const keys = new Map(security.issuers.map((i) => [i.issuer, i.key]));
+    return new InboundChain<Attempt>(
+      {
+        authenticator: rules.length ? new RequestAuthenticator(this.clock, rules.map((r) => ({ ...r, keys: simulatedKeySet([{ k: keys.get(r.issuer) ?? '' }]) }))) : null,
+        authorizer: policies.length ? new Authorizer(policies.map((p, i) => ({ ...p, name: p.name ?? `${name}-${i}` }))) : null,
+        rateLimitOf: (attempt) => attempt.call.edge.rateLimitAt(attempt.host),
+      },
+      handler,
+    );
+  }
+
+  /**
    * The mTLS connection an attempt from `call`'s instance to callee instance `host` uses:
    * the extra delay (ms) a new handshake adds, 0 on an established connection, or -1 when
-   * the handshake fails (the attempt fails with cause `tls`).
+   * the handshake fails (the attempt fails with cause `tls`, {@link failureCode} says why).
+   * Sets {@link peer} to the identity the client's certificate establishes (null: plaintext).
    */
   connect(edge: Edge, call: SimCall, host: number, oneWayMs: number): number {
+    this.peer = null;
     const server = this.workloads.get(edge.to)!;
     if (server.mode === 'DISABLE') return 0;
-    const now = this.clock.now();
-    const clientCert = this.certificateOf(this.workloads.get(edge.from)!, now);
+    const now = this.clock.epochMs();
+    const client = this.workloads.get(edge.from)!;
+    const clientCert = this.certificateOf(client, now);
     const serverCert = this.certificateOf(server, now);
     const sessions = edge.sessionsOf(call.callerInstance!.index);
     if (
@@ -116,84 +127,49 @@ export class SecurityModel {
       now <= clientCert.notAfter &&
       now <= serverCert.notAfter
     ) {
+      this.peer = this.peerOf(client, clientCert);
       return 0;
     }
     const result = this.handshake.run(clientCert, serverCert, this.trust, now, server.mode);
     if (result.outcome !== 'ok' && result.outcome !== 'plaintext') {
-      this.failureCode = result.code;
       sessions[2 * host] = sessions[2 * host + 1] = 0;
+      this.failureCode = result.code;
       return -1;
     }
     sessions[2 * host] = clientCert?.serial ?? 0;
     sessions[2 * host + 1] = serverCert?.serial ?? 0;
-    return 2 * oneWayMs * result.cost.roundTrips + result.cost.cpuMs;
+    if (result.outcome === 'ok') this.peer = this.peerOf(client, clientCert!);
+    return handshakeDelayMs(result, oneWayMs);
   }
 
-  /** The certificate `w` presents now; a rotation, and the first use of an expired certificate, go on the timeline. */
-  private certificateOf(w: Workload, now: number): WorkloadCertificate | null {
+  /** The certificate `w` presents now; the first use of an expired one goes on the timeline. */
+  private certificateOf(w: Workload, nowEpochMs: number): WorkloadCertificate | null {
     const cert = w.identity.certificate();
-    if (cert === null) return null;
-    if (cert.serial !== w.serial) {
-      if (w.serial !== 0) this.timeline.recordCertificate('certificate-rotated', w.name, now);
-      w.serial = cert.serial;
-      w.expiryRecorded = false;
-    }
-    if (!w.expiryRecorded && now > cert.notAfter) {
-      this.timeline.recordCertificate('certificate-expired', w.name, now);
-      w.expiryRecorded = true;
+    if (cert !== null && w.expiryRecorded !== cert && nowEpochMs > cert.notAfter) {
+      this.timeline.recordCertificate('certificate-expired', w.name, this.clock.now());
+      w.expiryRecorded = cert;
     }
     return cert;
   }
 
-  /**
-   * The callee's inbound checks, in Istio's order: request authentication (an invalid token
-   * is answered 401), then authorization (CUSTOM, DENY, ALLOW; a denial is answered 403).
-   * Returns 0 to admit, or the status to answer with ({@link rejection} says why).
-   */
-  admit(call: SimCall, callee: string): number {
-    const w = this.workloads.get(callee)!;
-    const attrs = this.attributes;
-    attrs.requestPrincipal = null;
-    attrs.claims = null;
-    if (w.authenticator !== null) {
-      const r = w.authenticator.authenticate(call.headers);
-      if (r.outcome === 'invalid') {
-        this.rejection = 'authz-denied';
-        return REQUEST_AUTH_REJECT_STATUS;
-      }
-      attrs.requestPrincipal = r.requestPrincipal;
-      attrs.claims = r.claims;
+  /** The identity `cert` establishes, derived once per certificate from its SPIFFE ID. */
+  private peerOf(w: Workload, cert: WorkloadCertificate): PeerIdentity {
+    if (w.peerCert !== cert) {
+      w.peerCert = cert;
+      w.peer = peerIdentityOf(cert.subject);
     }
-    if (w.authorizer === null) return 0;
-    const peer = call.callerInstance === null || w.mode === 'DISABLE' ? null : this.workloads.get(call.edge.from)!;
-    attrs.principal = peer ? peer.principal : null;
-    attrs.namespace = peer ? peer.namespace : null;
-    attrs.path = call.path;
-    attrs.method = call.method;
-    attrs.host = call.authority;
-    attrs.headers = call.headers;
-    if (w.authorizer.evaluate(attrs).decision === 'allow') return 0;
-    this.rejection = 'authz-denied';
-    return AUTHZ_DENIED_STATUS;
+    return w.peer!;
   }
 
-  /** The value a rate limit keyed on `key` sees for `call`: the caller's principal or service name, or a header. */
-  rateLimitKey(key: string | undefined, call: SimCall): string | undefined {
-    if (key === undefined) return undefined;
-    if (key === 'source.service') return call.edge.from;
-    if (key === 'source.principal') return call.callerInstance === null ? undefined : this.workloads.get(call.edge.from)?.principal;
-    return headerValue(call.headers, key);
-  }
-
-  /** The signed token named `name` in `security.tokens`, as a request class sends it. */
+  /** The signed token named `name` in `security.tokens`, as a request class sends it (times in Unix seconds). */
   token(name: string): string {
     const t = this.scenario.security.tokens[name];
     const key = this.scenario.security.issuers.find((i) => i.issuer === t.issuer)?.key ?? '';
-    return issueToken(t.forgedSignature ? `${key}-forged` : key, {
+    return signSimulatedJwt(t.forgedSignature ? `${key}-forged` : key, {
       iss: t.issuer,
       sub: t.subject,
       ...(t.audience !== undefined ? { aud: t.audience } : {}),
-      exp: t.expiresIn / 1000,
+      exp: (this.clock.epochMs() + t.expiresIn) / 1000,
     });
   }
 

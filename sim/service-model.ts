@@ -1,5 +1,6 @@
 import type { Outcome } from '../proxy-core/call/failure-cause.js';
 import type { Rng } from '../proxy-core/clock/rng.js';
+import type { InboundChain } from '../proxy-core/inbound/inbound-chain.js';
 import { CallMetrics } from '../reports/call-metrics.js';
 import type { Service } from '../scenarios/schema.js';
 import { type Attempt, AttemptState } from './attempt.js';
@@ -33,6 +34,8 @@ export class ServiceModel implements InstanceHost {
   readonly instances: Instance[];
   /** Every call to this service, as its callers saw it. */
   readonly metrics: CallMetrics;
+  /** Its sidecars' inbound checks (authentication, authorization, rate limits); null: none. */
+  inbound: InboundChain<Attempt> | null = null;
   readonly concurrency: number;
   readonly queueLimit: number;
   /** Honours callers' deadlines: drops work whose caller has given up, passes the rest of the budget on. */

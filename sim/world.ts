@@ -8,6 +8,7 @@ import { Edge } from './edge.js';
 import { FaultModel, Verdict, type MessageEnds } from './fault-model.js';
 import { resolveEdgePolicy } from '../proxy-core/control-plane/edge-policy.js';
 import { NetworkModel } from './network-model.js';
+import type { InboundHandler } from '../proxy-core/inbound/inbound-chain.js';
 import { SecurityModel } from './security-model.js';
 import { SeededRng } from './seeded-rng.js';
 import { ServiceModel } from './service-model.js';
@@ -49,6 +50,10 @@ export class World {
     }
     this.security = new SecurityModel(scenario, this.clock, this.timeline);
     for (const service of this.services.values()) service.connect();
+    const edges = [...this.edges.values()];
+    for (const service of this.services.values()) {
+      service.inbound = this.security.inboundChain(service.name, edges.filter((e) => e.to === service.name), this.inboundVerdicts);
+    }
     const all = [...this.services.values()].flatMap((s) => s.instances);
     this.faults = new FaultModel(this.clock, this.zones, (name) => this.services.get(name)!.instances, all);
     this.faults.schedule(scenario.faults, this.rng.fork('faults'));
@@ -103,6 +108,7 @@ export class World {
         attempt.detail = this.security.failureCode;
         return this.answer(attempt, delay * 2, 0, 'tls');
       }
+      attempt.peer = this.security.peer;
       delay += extra;
     }
     if (this.faults.anyRule) {
@@ -136,20 +142,26 @@ export class World {
     else deliver(attempt);
   }
 
-  /** The attempt reaches the callee's sidecar: inbound checks, then the instance. */
+  /** The attempt reaches the callee's sidecar: its inbound chain, then the instance. */
   private readonly arrive = (attempt: Attempt): void => {
     if (attempt.instance.down) return this.respond(attempt, 0, 'connect-failure');
-    const call = attempt.call;
-    const rateLimit = call.edge.rateLimitAt(attempt.host);
-    if (this.security.inbound) {
-      const status = this.security.admit(call, attempt.instance.service);
-      if (status !== 0) return this.respond(attempt, status, this.security.rejection);
-    }
-    if (rateLimit !== null && !rateLimit.check(this.security.rateLimitKey(rateLimit.key, call))) {
-      return this.respond(attempt, rateLimit.status, 'rate-limited');
-    }
+    const inbound = attempt.call.edge.callee.inbound;
+    if (inbound === null) this.admitted(attempt);
+    else inbound.check(attempt, attempt.peer);
+  };
+
+  private admitted(attempt: Attempt): void {
     attempt.deadline = this.clock.now() + attempt.expectedTimeoutMs;
     attempt.instance.accept(attempt);
+  }
+
+  /** The verdicts of every service's inbound chain. */
+  private readonly inboundVerdicts: InboundHandler<Attempt> = {
+    onAdmitted: (attempt) => this.admitted(attempt),
+    onRejected: (attempt, status, cause, detail) => {
+      attempt.detail = detail;
+      this.respond(attempt, status, cause);
+    },
   };
 
   private endsOf(call: SimCall, to: MessageEnds['to']): MessageEnds {
@@ -165,7 +177,7 @@ export class World {
   private readonly outcomes: CallHandler<SimCall> = {
     onResponseStart: () => {},
     onResponseData: () => {},
-    onResponseEnd: (call: SimCall, outcome: Outcome) => this.settle(call, outcome, null),
+    onResponseEnd: (call: SimCall, outcome: Outcome, detail: string | null) => this.settle(call, outcome, detail),
     onResponseError: (call: SimCall, cause: FailureCause, detail: string | null) => this.settle(call, cause, detail),
   };
 
@@ -182,7 +194,7 @@ function deliver(attempt: Attempt): void {
   if (attempt.abandoned) return;
   const handler = attempt.handler;
   if (attempt.status === 0) return handler.onAttemptError(attempt, attempt.outcome as FailureCause, attempt.detail);
-  handler.onAttemptResponseStart(attempt, attempt.status, attempt.outcome, NO_GRPC_STATUS, attempt.retryAfterMs, null);
+  handler.onAttemptResponseStart(attempt, attempt.status, attempt.outcome, NO_GRPC_STATUS, attempt.retryAfterMs, attempt.detail, null);
   if (!attempt.abandoned) handler.onAttemptResponseEnd(attempt, NO_GRPC_STATUS, null);
 }
 

@@ -49,9 +49,10 @@ export interface CallHandler<C extends CallRequest = CallRequest> {
    * The response ended. `outcome` is how the call counts: `ok`, or why it is a failure —
    * the status's class, a gRPC status from the trailers, or a policy's verdict on a
    * forwarded failure (`budget-exhausted` when the budget refused the retry it needed).
-   * `grpcStatus` is the call's gRPC status, or -1.
+   * `detail` is a finer stable code of the failure, or null; `grpcStatus` is the call's
+   * gRPC status, or -1.
    */
-  onResponseEnd(call: C, outcome: Outcome, grpcStatus: number, trailers: Headers | null): void;
+  onResponseEnd(call: C, outcome: Outcome, detail: string | null, grpcStatus: number, trailers: Headers | null): void;
   /**
    * No response to forward, or the forwarded one broke: `cause` says why (a local reply's
    * reason, in Envoy's terms), `detail` is a finer stable code or null (`FL_TLS_CERT_EXPIRED`).

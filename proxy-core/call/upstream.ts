@@ -36,6 +36,8 @@ export interface AttemptHandler<C extends CallRequest = CallRequest> {
    * `x-envoy-overloaded` is `overflow`; a 403 from the callee's RBAC is `authz-denied`).
    * `grpcStatus` is a gRPC status already known (a trailers-only response), else -1.
    * `retryAfterMs` is the answer's Retry-After in ms ({@link parseRetryAfter}), else -1.
+   * `detail` is a finer stable code of a failure the answer names (the callee sidecar's
+   * `FL_JWT_EXPIRED`…), else null.
    */
   onAttemptResponseStart(
     attempt: UpstreamAttempt<C>,
@@ -43,6 +45,7 @@ export interface AttemptHandler<C extends CallRequest = CallRequest> {
     outcome: Outcome,
     grpcStatus: number,
     retryAfterMs: number,
+    detail: string | null,
     headers: Headers | null,
   ): void;
   /** A chunk of the response body. */

@@ -90,7 +90,7 @@ export interface RequestAttributes {
   /** HTTP method. */
   readonly method: string;
   /** Request `:authority` (`Host`), matched by `hosts`. */
-  readonly host: string | null;
+  readonly authority: string | null;
   /** Request headers, names in lowercase. */
   readonly headers: Headers;
   /** Claims of the validated JWT, for `request.auth.claims[...]`; string and string-list claims match. */
@@ -118,8 +118,11 @@ export interface AuthzResult {
 /** HTTP status of a request denied by authorization (Envoy RBAC: 403 "RBAC: access denied"). */
 export const AUTHZ_DENIED_STATUS = 403;
 
-/** The CUSTOM provider (Istio: an ext_authz extension provider); `true` allows. */
-export type CustomAuthorizer = (attrs: RequestAttributes) => boolean;
+/**
+ * The CUSTOM provider (Istio: an ext_authz extension provider, asked over the network):
+ * answers through `done`, now or later; `true` allows.
+ */
+export type CustomAuthorizer = (attrs: RequestAttributes, done: (allowed: boolean) => void) => void;
 
 /** Condition keys {@link Authorizer} understands (a `[name]` follows the bracketed ones). */
 export const SUPPORTED_CONDITION_KEYS = [
@@ -165,12 +168,38 @@ export class Authorizer {
     this.provider = custom ?? null;
   }
 
-  /** Decides on `attrs`. Returns this authorizer's result object, overwritten by the next call. */
+  /**
+   * Decides on `attrs` and hands the result to `done(arg, result)`: at once, or, when a
+   * CUSTOM policy matches, once its provider has answered (`attrs` must stay valid until
+   * then). The result object is this authorizer's, overwritten by the next decision.
+   */
+  authorize<T>(attrs: RequestAttributes, done: (arg: T, result: AuthzResult) => void, arg: T): void {
+    const custom = firstMatch(this.custom, attrs);
+    if (custom === null) return done(arg, this.decideLocally(attrs));
+    this.provider!(attrs, (allowed) => {
+      if (allowed) return done(arg, this.decideLocally(attrs));
+      const r = this.result;
+      r.audited = firstMatch(this.audit, attrs) !== null;
+      done(arg, decide(r, 'deny', 'custom-denied', custom.name));
+    });
+  }
+
+  /**
+   * Decides on `attrs` synchronously. Returns this authorizer's result object, overwritten
+   * by the next call.
+   *
+   * @throws RangeError when it has CUSTOM policies: their provider answers later, use
+   * {@link Authorizer.authorize}.
+   */
   evaluate(attrs: RequestAttributes): AuthzResult {
+    if (this.custom.length > 0) throw new RangeError('authorization: CUSTOM policies answer through authorize(), not evaluate()');
+    return this.decideLocally(attrs);
+  }
+
+  /** Steps 2–5: DENY, then ALLOW (CUSTOM allowed the request, or had nothing to say). */
+  private decideLocally(attrs: RequestAttributes): AuthzResult {
     const r = this.result;
     r.audited = firstMatch(this.audit, attrs) !== null;
-    const custom = firstMatch(this.custom, attrs);
-    if (custom !== null && !this.provider!(attrs)) return decide(r, 'deny', 'custom-denied', custom.name);
     const deny = firstMatch(this.deny, attrs);
     if (deny !== null) return decide(r, 'deny', 'deny-matched', deny.name);
     if (this.allow.length === 0) return decide(r, 'allow', 'no-allow-policies', null);
@@ -380,7 +409,7 @@ function anyOperation(operations: readonly CompiledOperation[], a: RequestAttrib
     if (
       bounded(o.paths, o.notPaths, a.path, pathEnd) &&
       field(o.methods, o.notMethods, a.method) &&
-      hostField(o.hosts, o.notHosts, a.host)
+      hostField(o.hosts, o.notHosts, a.authority)
     ) {
       return true;
     }

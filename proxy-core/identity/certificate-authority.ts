@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock.js';
+import type { CertificateIssuer } from './certificate-issuer.js';
 import { checkTrustDomainName, isSpiffeIdError, type SpiffeId } from './spiffe-id.js';
 
 // Istio: security/pkg/cmd/constants.go DefaultWorkloadCertTTL (24h), DefaultMaxWorkloadCertTTL (90d)
@@ -9,7 +10,10 @@ export const DEFAULT_WORKLOAD_CERT_TTL_MS = 24 * 60 * 60 * 1000;
 /** Istio's maximum workload certificate lifetime: 90 days (`MAX_WORKLOAD_CERT_TTL`). */
 export const MAX_WORKLOAD_CERT_TTL_MS = 90 * 24 * 60 * 60 * 1000;
 
-/** An X.509-SVID as the simulator sees it: who, signed by whom, valid when (clock ms). */
+/**
+ * An X.509-SVID as the core sees it: who, signed by whom, valid when (wall time, Unix ms,
+ * from {@link Clock.epochMs}). A live issuer returns an object with the PEM material besides.
+ */
 export interface WorkloadCertificate {
   /** Serial number, unique per CA, counting from 1. */
   readonly serial: number;
@@ -19,11 +23,11 @@ export interface WorkloadCertificate {
   readonly issuer: string;
   /** The issuing CA's trust domain. */
   readonly trustDomain: string;
-  /** Clock time at which the CA signed it (the CA's own clock, without skew). */
+  /** Wall time at which the CA signed it (the mesh's clock, without the CA's skew), Unix ms. */
   readonly issuedAt: number;
-  /** Start of validity, clock ms (issue time plus the CA's clock skew). */
+  /** Start of validity, Unix ms (issue time plus the CA's clock skew). */
   readonly notBefore: number;
-  /** End of validity, clock ms (inclusive, as X.509 `notAfter`). */
+  /** End of validity, Unix ms (inclusive, as X.509 `notAfter`). */
   readonly notAfter: number;
 }
 
@@ -80,10 +84,11 @@ export function resolveCertificateAuthority(options: CertificateAuthorityOptions
 
 /**
  * A scenario's certificate authority (istiod's CA): signs workload certificates for its
- * trust domain with a fixed lifetime. A scenario can take it down (`available = false`:
- * {@link CertificateAuthority.issue} returns `null`) and skew its clock.
+ * trust domain with a fixed lifetime, as descriptors (the simulator's issuer; live mode
+ * plugs a real X.509 issuer into the same {@link CertificateIssuer} seam). A scenario can
+ * take it down (`available = false`: it signs nothing) and skew its clock.
  */
-export class CertificateAuthority {
+export class CertificateAuthority implements CertificateIssuer {
   /** The resolved configuration. */
   readonly config: CertificateAuthorityConfig;
   /** Its name, the `issuer` of its certificates. */
@@ -123,7 +128,7 @@ export class CertificateAuthority {
       throw new RangeError(`certificate authority ${this.name}: cannot sign ${subject.uri}, which is outside trust domain ${this.trustDomain}`);
     }
     if (!this.available) return null;
-    const now = this.clock.now();
+    const now = this.clock.epochMs();
     const notBefore = now + this.clockSkewMs;
     this.issued += 1;
     return {
@@ -135,5 +140,10 @@ export class CertificateAuthority {
       notBefore,
       notAfter: notBefore + this.config.workloadTtlMs,
     };
+  }
+
+  /** {@link CertificateIssuer}: answers at once with {@link CertificateAuthority.issue}'s result. */
+  requestCertificate<T>(subject: SpiffeId, done: (arg: T, certificate: WorkloadCertificate | null) => void, arg: T): void {
+    done(arg, this.issue(subject));
   }
 }

@@ -1,24 +1,9 @@
-import type { CertificateAuthority, WorkloadCertificate } from './certificate-authority.js';
+import type { WorkloadCertificate } from './certificate-authority.js';
 import type { PeerAuthMode } from './peer-authentication.js';
+import type { TrustBundle } from './trust-bundle.js';
 
 // TLS 1.3: RFC 8446 §2 (full handshake 1-RTT, PSK resumption); certificate checks in the order
 // of Envoy's SPIFFE validator (trust bundle by trust domain, then chain, then validity period).
-
-/** The trust a proxy holds: trust domains it accepts and CA names whose signatures it accepts. */
-export interface TrustBundle {
-  /** Trust domains whose SPIFFE IDs are accepted (the SPIFFE bundle set's keys). */
-  readonly trustDomains: ReadonlySet<string>;
-  /** Names of the CAs whose certificates chain to a trusted root. */
-  readonly issuers: ReadonlySet<string>;
-}
-
-/** The trust bundle that trusts exactly `cas`: their trust domains and their names. */
-export function trustBundleOf(cas: readonly CertificateAuthority[]): TrustBundle {
-  return {
-    trustDomains: new Set(cas.map((ca) => ca.trustDomain)),
-    issuers: new Set(cas.map((ca) => ca.name)),
-  };
-}
 
 /** States of the handshake machine, in order; `failed` can follow any state before `established`. */
 export const HANDSHAKE_STATES = [
@@ -59,41 +44,6 @@ export const HANDSHAKE_FAILURE_CODES: Readonly<Record<HandshakeFailure, string>>
   'no-server-certificate': 'FL_TLS_NO_SERVER_CERT',
 };
 
-/** What a handshake costs the connection that makes it. */
-export interface HandshakeCost {
-  /** Round trips added before the first request can be sent. */
-  roundTrips: number;
-  /** CPU spent on both sides together, ms. */
-  cpuMs: number;
-}
-
-/**
- * The cost model. CPU figures were measured on Node 20.20.2 / OpenSSL (Xeon, 1 core):
- * ECDSA P-256 sign 23 µs, verify 60 µs, X25519 keygen 31 µs and derive 29 µs. A full mTLS
- * handshake costs each side one sign (CertificateVerify), two verifies (peer's
- * CertificateVerify and its certificate's signature) and one key exchange: ≈ 0.2 ms a side,
- * rounded up to 0.5 ms for both with hashing and record work. A PSK resumption with
- * (EC)DHE does only the key exchanges (≈ 0.12 ms for both).
- */
-export interface HandshakeCostConfig {
-  /** Extra round trips of a full TLS 1.3 handshake: 1 (RFC 8446 §2). */
-  readonly fullRoundTrips: number;
-  /** CPU of a full mutual handshake, both sides, ms: 0.5. */
-  readonly fullCpuMs: number;
-  /** Extra round trips of a resumed session: 0 (PSK with 0-RTT early data, or a pooled connection). */
-  readonly resumedRoundTrips: number;
-  /** CPU of a resumed session, both sides, ms: 0.12 (psk_dhe_ke, no signatures). */
-  readonly resumedCpuMs: number;
-}
-
-/** The default {@link HandshakeCostConfig}. */
-export const DEFAULT_HANDSHAKE_COST: HandshakeCostConfig = {
-  fullRoundTrips: 1,
-  fullCpuMs: 0.5,
-  resumedRoundTrips: 0,
-  resumedCpuMs: 0.12,
-};
-
 /**
  * The result of a handshake. A {@link MtlsHandshake} reuses one instance: read it before
  * the next handshake.
@@ -111,8 +61,6 @@ export interface HandshakeResult {
   peer: 'client' | 'server' | null;
   /** Whether the session was resumed rather than fully negotiated. */
   resumed: boolean;
-  /** What it cost. */
-  readonly cost: HandshakeCost;
 }
 
 /** A fresh, blank {@link HandshakeResult}. */
@@ -124,7 +72,6 @@ export function newHandshakeResult(): HandshakeResult {
     failedIn: null,
     peer: null,
     resumed: false,
-    cost: { roundTrips: 0, cpuMs: 0 },
   };
 }
 
@@ -133,11 +80,12 @@ export function newHandshakeResult(): HandshakeResult {
  * its trust domain has a bundle, its issuer is trusted, and `now` is within
  * [notBefore, notAfter]. Returns the failure, or `null` when it passes.
  */
-export function verifyCertificate(cert: WorkloadCertificate, trust: TrustBundle, now: number): HandshakeFailure | null {
-  if (!trust.trustDomains.has(cert.subject.trustDomain)) return 'wrong-trust-domain';
-  if (!trust.issuers.has(cert.issuer)) return 'untrusted-issuer';
-  if (now < cert.notBefore) return 'not-yet-valid';
-  if (now > cert.notAfter) return 'expired';
+export function verifyCertificate(cert: WorkloadCertificate, trust: TrustBundle, nowEpochMs: number): HandshakeFailure | null {
+  const roots = trust.roots.get(cert.subject.trustDomain);
+  if (roots === undefined) return 'wrong-trust-domain';
+  if (!roots.has(cert.issuer)) return 'untrusted-issuer';
+  if (nowEpochMs < cert.notBefore) return 'not-yet-valid';
+  if (nowEpochMs > cert.notAfter) return 'expired';
   return null;
 }
 
@@ -147,62 +95,49 @@ export function verifyCertificate(cert: WorkloadCertificate, trust: TrustBundle,
  * `failed` at the first check that does not pass.
  *
  * - `start`: a server in DISABLE, or in PERMISSIVE facing a client without a certificate,
- *   takes plaintext (outcome `plaintext`, no cost). A STRICT server facing a client without
- *   a certificate refuses it: `no-client-certificate`.
+ *   takes plaintext (outcome `plaintext`). A STRICT server facing a client without a
+ *   certificate refuses it: `no-client-certificate`.
  * - `client-hello` → `server-verified`: the server must present a certificate
  *   (`no-server-certificate`) that the client verifies ({@link verifyCertificate}).
  * - `server-verified` → `client-verified`: the server verifies the client's certificate.
  *
- * Cost: success costs the full (or resumed) handshake; a failure costs the round trip it
- * took to find out plus the CPU spent so far (half the full CPU when the client rejects
- * the server, all of it when the server rejects the client). Resumption does not skip the
- * checks: a resumed session over an expired certificate fails like a full one.
+ * Resumption does not skip the checks: a resumed session over an expired certificate fails
+ * like a full one. What a handshake costs in time is the transport's: the simulator models
+ * it (sim/handshake-cost.ts), live mode pays it.
  */
 export class MtlsHandshake {
-  /** The cost model. */
-  readonly costs: HandshakeCostConfig;
   private readonly result: HandshakeResult = newHandshakeResult();
 
-  /** Creates a handshake machine with its own, reused result. */
-  constructor(costs: HandshakeCostConfig = DEFAULT_HANDSHAKE_COST) {
-    this.costs = costs;
-  }
-
   /**
-   * Runs a handshake at clock time `now` against a server in `mode`. Returns this
+   * Runs a handshake at wall time `nowEpochMs` against a server in `mode`. Returns this
    * machine's result object, overwritten by the next call.
    */
   run(
     client: WorkloadCertificate | null,
     server: WorkloadCertificate | null,
     trust: TrustBundle,
-    now: number,
+    nowEpochMs: number,
     mode: PeerAuthMode,
     resumed = false,
   ): HandshakeResult {
-    return runHandshake(this.result, this.costs, client, server, trust, now, mode, resumed);
+    return runHandshake(this.result, client, server, trust, nowEpochMs, mode, resumed);
   }
 }
 
-/**
- * One handshake with a fresh result object; see {@link MtlsHandshake} for the machine and
- * its costs.
- */
+/** One handshake with a fresh result object; see {@link MtlsHandshake}. */
 export function handshake(
   client: WorkloadCertificate | null,
   server: WorkloadCertificate | null,
   trust: TrustBundle,
-  now: number,
+  nowEpochMs: number,
   mode: PeerAuthMode,
   resumed = false,
-  costs: HandshakeCostConfig = DEFAULT_HANDSHAKE_COST,
 ): HandshakeResult {
-  return runHandshake(newHandshakeResult(), costs, client, server, trust, now, mode, resumed);
+  return runHandshake(newHandshakeResult(), client, server, trust, nowEpochMs, mode, resumed);
 }
 
 function runHandshake(
   out: HandshakeResult,
-  costs: HandshakeCostConfig,
   client: WorkloadCertificate | null,
   server: WorkloadCertificate | null,
   trust: TrustBundle,
@@ -215,49 +150,28 @@ function runHandshake(
   for (;;) {
     switch (state) {
       case 'start':
-        if (mode === 'DISABLE' || (client === null && mode === 'PERMISSIVE')) return plaintext(out);
-        if (client === null) return fail(out, 'start', 'no-client-certificate', 'client', 0, 0);
+        if (mode === 'DISABLE' || (client === null && mode === 'PERMISSIVE')) return finish(out, 'plaintext', 'start', null, null);
+        if (client === null) return finish(out, 'no-client-certificate', 'failed', 'start', 'client');
         state = 'client-hello';
         break;
       case 'client-hello': {
-        if (server === null) return fail(out, state, 'no-server-certificate', 'server', costs.fullRoundTrips, costs.fullCpuMs / 2);
+        if (server === null) return finish(out, 'no-server-certificate', 'failed', state, 'server');
         const failure = verifyCertificate(server, trust, now);
-        if (failure !== null) return fail(out, state, failure, 'server', costs.fullRoundTrips, costs.fullCpuMs / 2);
+        if (failure !== null) return finish(out, failure, 'failed', state, 'server');
         state = 'server-verified';
         break;
       }
       case 'server-verified': {
         const failure = verifyCertificate(client!, trust, now);
-        if (failure !== null) return fail(out, state, failure, 'client', costs.fullRoundTrips, costs.fullCpuMs);
+        if (failure !== null) return finish(out, failure, 'failed', state, 'client');
         state = 'client-verified';
         break;
       }
       default:
-        return established(out, costs, resumed);
+        out.resumed = resumed;
+        return finish(out, 'ok', 'established', null, null);
     }
   }
-}
-
-function plaintext(out: HandshakeResult): HandshakeResult {
-  return finish(out, 'plaintext', 'start', null, null, 0, 0);
-}
-
-function established(out: HandshakeResult, costs: HandshakeCostConfig, resumed: boolean): HandshakeResult {
-  out.resumed = resumed;
-  return resumed
-    ? finish(out, 'ok', 'established', null, null, costs.resumedRoundTrips, costs.resumedCpuMs)
-    : finish(out, 'ok', 'established', null, null, costs.fullRoundTrips, costs.fullCpuMs);
-}
-
-function fail(
-  out: HandshakeResult,
-  failedIn: HandshakeState,
-  failure: HandshakeFailure,
-  peer: 'client' | 'server',
-  roundTrips: number,
-  cpuMs: number,
-): HandshakeResult {
-  return finish(out, failure, 'failed', failedIn, peer, roundTrips, cpuMs);
 }
 
 function finish(
@@ -266,15 +180,11 @@ function finish(
   state: HandshakeState,
   failedIn: HandshakeState | null,
   peer: 'client' | 'server' | null,
-  roundTrips: number,
-  cpuMs: number,
 ): HandshakeResult {
   out.outcome = outcome;
   out.code = outcome === 'ok' || outcome === 'plaintext' ? null : HANDSHAKE_FAILURE_CODES[outcome];
   out.state = state;
   out.failedIn = failedIn;
   out.peer = peer;
-  out.cost.roundTrips = roundTrips;
-  out.cost.cpuMs = cpuMs;
   return out;
 }

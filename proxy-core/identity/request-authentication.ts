@@ -1,11 +1,13 @@
 import type { Clock } from '../clock/clock.js';
+import type { JwsHeader, JwtSignatureVerifier } from './jwt-verifier.js';
+import { decodeJsonSegment } from './simulated-jws.js';
 import { headerValue, type Headers } from '../call/headers.js';
 
 // Istio: security/v1beta1/request_authentication.proto JWTRule {issuer, audiences, fromHeaders};
 // Envoy: jwt_authn authenticator.cc check order (issuer → nbf/exp with 60 s skew → audience → signature).
 
 /**
- * Claims of a token, as in a JWT; times are seconds on the run's clock (`clock.now() / 1000`).
+ * Claims of a token, as in a JWT; times are Unix seconds (`clock.epochMs() / 1000`).
  */
 export interface TokenClaims {
   /** Issuer; selects the rule that validates the token. */
@@ -32,14 +34,14 @@ export interface TokenLocation {
   readonly prefix?: string;
 }
 
-/** Istio `JWTRule`, with a shared key standing in for the issuer's JWKS. */
+/** Istio `JWTRule`. */
 export interface JwtRule {
   /** `issuer`: the `iss` this rule validates. */
   readonly issuer: string;
   /** `audiences`: one must be in the token's `aud`; empty or absent: not checked (as Envoy). */
   readonly audiences?: readonly string[];
-  /** The signing key (the simulation's JWKS). */
-  readonly key: string;
+  /** `jwks`: the issuer's keys, as a verifier of signatures. */
+  readonly keys: JwtSignatureVerifier;
   /** `fromHeaders`; default `Authorization: Bearer <token>`. */
   readonly fromHeaders?: readonly TokenLocation[];
 }
@@ -88,26 +90,12 @@ export interface RequestAuthResult {
   reason: RequestAuthFailure | null;
 }
 
-/** The `alg` of simulated tokens. */
-export const SIMULATED_TOKEN_ALG = 'FL-SIM';
-
-/**
- * A compact token `header.payload.signature` (base64url JSON) signed with `issuerKey`.
- * The signature is a deterministic keyed hash (HMAC-shaped FNV-1a, 64 bits) that
- * simulates a signature: anyone without the key cannot produce it by accident, but it is
- * not cryptography and must never guard anything real.
- */
-export function issueToken(issuerKey: string, claims: TokenClaims): string {
-  const input = `${encodeJson({ alg: SIMULATED_TOKEN_ALG, typ: 'JWT' })}.${encodeJson(claims)}`;
-  return `${input}.${simulatedSignature(issuerKey, input)}`;
-}
-
 /**
  * Istio RequestAuthentication at a boundary: finds tokens in the configured headers and
  * validates each against the rule for its issuer. No token: accepted without identity; any
  * invalid token: rejected; otherwise the request principal is `<iss>/<sub>`. Checks run in
  * Envoy's order: format, issuer (configured for that location), `nbf` then `exp` with the
- * clock skew, audience, signature.
+ * clock skew (against wall time, Unix seconds), audience, signature (the rule's key set).
  */
 export class RequestAuthenticator {
   private readonly clock: Clock;
@@ -119,8 +107,8 @@ export class RequestAuthenticator {
   /**
    * Compiles `rules`.
    *
-   * @throws RangeError for an empty issuer or key, two rules with the same issuer, an empty
-   * header name, or a negative clock skew.
+   * @throws RangeError for an empty issuer, two rules with the same issuer, an empty header
+   * name, or a negative clock skew.
    */
   constructor(clock: Clock, rules: readonly JwtRule[], options: RequestAuthenticatorOptions = {}) {
     this.clock = clock;
@@ -155,17 +143,17 @@ export class RequestAuthenticator {
   private check(token: string, location: CompiledLocation): RequestAuthFailure | null {
     const parts = token.split('.');
     if (parts.length !== 3) return 'malformed';
-    const header = decodeJson(parts[0]);
-    const claims = decodeJson(parts[1]);
-    if (header === null || header.alg !== SIMULATED_TOKEN_ALG || claims === null) return 'malformed';
+    const header = decodeJsonSegment(parts[0]);
+    const claims = decodeJsonSegment(parts[1]);
+    if (header === null || typeof header.alg !== 'string' || claims === null) return 'malformed';
     if (typeof claims.iss !== 'string' || !validTimes(claims)) return 'malformed';
     const rule = location.rules.find((candidate) => candidate.issuer === claims.iss);
     if (rule === undefined) return 'unknown-issuer';
-    const now = Math.floor(this.clock.now() / 1000);
+    const now = Math.floor(this.clock.epochMs() / 1000);
     if (typeof claims.nbf === 'number' && now + this.skew < claims.nbf) return 'not-yet-valid';
     if (typeof claims.exp === 'number' && now > claims.exp + this.skew) return 'expired';
     if (!audienceAllowed(rule.audiences, claims.aud)) return 'wrong-audience';
-    if (simulatedSignature(rule.key, `${parts[0]}.${parts[1]}`) !== parts[2]) return 'bad-signature';
+    if (!rule.keys.verify(header as unknown as JwsHeader, `${parts[0]}.${parts[1]}`, parts[2])) return 'bad-signature';
     if (this.result.outcome === 'none') {
       this.result.outcome = 'valid';
       this.result.requestPrincipal = `${claims.iss}/${typeof claims.sub === 'string' ? claims.sub : ''}`;
@@ -189,7 +177,6 @@ function compileLocations(rules: readonly JwtRule[]): CompiledLocation[] {
   const issuers = new Set<string>();
   for (const rule of rules) {
     if (rule.issuer.length === 0) throw new RangeError('request authentication: a JWT rule needs an issuer');
-    if (rule.key.length === 0) throw new RangeError(`request authentication: JWT rule ${rule.issuer} needs a key`);
     if (issuers.has(rule.issuer)) throw new RangeError(`request authentication: issuer ${rule.issuer} has two JWT rules`);
     issuers.add(rule.issuer);
     const from = rule.fromHeaders === undefined || rule.fromHeaders.length === 0 ? [DEFAULT_TOKEN_LOCATION] : rule.fromHeaders;
@@ -235,113 +222,4 @@ function audienceAllowed(allowed: readonly string[] | undefined, aud: unknown): 
   if (typeof aud === 'string') return allowed.includes(aud);
   if (Array.isArray(aud)) return aud.some((a) => typeof a === 'string' && allowed.includes(a));
   return false;
-}
-
-// ---- base64url JSON ------------------------------------------------------------------------
-
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const UTF8_ENCODER = new TextEncoder();
-const UTF8_DECODER = new TextDecoder('utf-8', { fatal: true });
-
-function encodeJson(value: unknown): string {
-  return base64UrlEncode(UTF8_ENCODER.encode(JSON.stringify(value)));
-}
-
-/** The JSON object in a base64url segment; `null` if it is not one. */
-function decodeJson(segment: string): Record<string, unknown> | null {
-  const bytes = base64UrlDecode(segment);
-  if (bytes === null) return null;
-  try {
-    const value: unknown = JSON.parse(UTF8_DECODER.decode(bytes));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** RFC 4648 §5 base64url without padding. */
-export function base64UrlEncode(bytes: Uint8Array): string {
-  let out = '';
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    out += ALPHABET[n >>> 18] + ALPHABET[(n >>> 12) & 63] + ALPHABET[(n >>> 6) & 63] + ALPHABET[n & 63];
-  }
-  const left = bytes.length - i;
-  if (left === 1) {
-    const n = bytes[i] << 16;
-    out += ALPHABET[n >>> 18] + ALPHABET[(n >>> 12) & 63];
-  } else if (left === 2) {
-    const n = (bytes[i] << 16) | (bytes[i + 1] << 8);
-    out += ALPHABET[n >>> 18] + ALPHABET[(n >>> 12) & 63] + ALPHABET[(n >>> 6) & 63];
-  }
-  return out;
-}
-
-/** Decodes unpadded base64url; `null` for a character outside the alphabet or an impossible length. */
-export function base64UrlDecode(text: string): Uint8Array | null {
-  if (text.length % 4 === 1) return null;
-  const out = new Uint8Array(Math.floor((text.length * 3) / 4));
-  let bits = 0;
-  let acc = 0;
-  let o = 0;
-  for (let i = 0; i < text.length; i++) {
-    const v = ALPHABET.indexOf(text[i]);
-    if (v < 0) return null;
-    acc = ((acc << 6) | v) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (acc >>> bits) & 0xff;
-    }
-  }
-  return out;
-}
-
-// ---- simulated signature -------------------------------------------------------------------
-
-/**
- * HMAC-shaped keyed hash over FNV-1a (two 32-bit lanes, murmur3 finaliser):
- * `H((key ⊕ 0x5c) ‖ H((key ⊕ 0x36) ‖ message))`, 8 bytes in base64url. A simulation of a
- * signature, not cryptography.
- */
-export function simulatedSignature(key: string, message: string): string {
-  const inner = keyedFnv(key, 0x36, message);
-  const outer = keyedFnv(key, 0x5c, inner);
-  const bytes = new Uint8Array(8);
-  for (let i = 0; i < 8; i++) bytes[i] = outer.charCodeAt(i);
-  return base64UrlEncode(bytes);
-}
-
-/** 8 chars of codes 0–255 (the two lanes' bytes). */
-function keyedFnv(key: string, pad: number, message: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ 0x9e3779b9;
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i) ^ pad;
-    a = Math.imul(a ^ (c & 0xff), 0x01000193);
-    a = Math.imul(a ^ (c >>> 8), 0x01000193);
-    b = Math.imul(b ^ (c & 0xff), 0x01000193);
-    b = Math.imul(b ^ (c >>> 8) ^ 0xa5, 0x01000193);
-  }
-  for (let i = 0; i < message.length; i++) {
-    const c = message.charCodeAt(i);
-    a = Math.imul(a ^ (c & 0xff), 0x01000193);
-    a = Math.imul(a ^ (c >>> 8), 0x01000193);
-    b = Math.imul(b ^ ((c + i) & 0xff), 0x01000193);
-    b = Math.imul(b ^ (c >>> 8), 0x01000193);
-  }
-  a = fmix32(a ^ message.length);
-  b = fmix32(b ^ a);
-  return String.fromCharCode(
-    a >>> 24, (a >>> 16) & 0xff, (a >>> 8) & 0xff, a & 0xff,
-    b >>> 24, (b >>> 16) & 0xff, (b >>> 8) & 0xff, b & 0xff,
-  );
-}
-
-/** murmur3 32-bit finaliser. */
-function fmix32(h: number): number {
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
 }

@@ -1,5 +1,6 @@
-import type { CertificateAuthority, WorkloadCertificate } from './certificate-authority.js';
-import type { Clock } from '../clock/clock.js';
+import type { WorkloadCertificate } from './certificate-authority.js';
+import type { CertificateIssuer } from './certificate-issuer.js';
+import type { Clock, TimerHandle } from '../clock/clock.js';
 import type { Rng } from '../clock/rng.js';
 import type { SpiffeId } from './spiffe-id.js';
 
@@ -59,10 +60,24 @@ export function resolveWorkloadIdentity(options: WorkloadIdentityOptions = {}): 
 }
 
 /**
- * A workload's certificate as istio-agent keeps it: fetched from the CA on first use and
- * rotated lazily, when read at or after `expiry − graceRatio × lifetime` (lifetime counted
- * from when the agent got it, as Istio's `rotateTime`). While the CA is down it keeps
- * serving the old certificate, even once expired, and tries again at every read.
+ * How long to wait before asking again when the CA could not sign (an outage): 1 s. Istio's
+ * agent retries the CSR with a backoff; a fixed second keeps a simulated outage cheap and a
+ * recovery prompt.
+ */
+export const DEFAULT_CSR_RETRY_MS = 1000;
+
+/** Hears a workload's certificate changes. */
+export interface WorkloadIdentityListener {
+  /** A new certificate replaced the previous one (not called for the first). */
+  onRotated?(identity: WorkloadIdentity, certificate: WorkloadCertificate): void;
+}
+
+/**
+ * A workload's certificate as istio-agent keeps it: requested from the CA when started, and
+ * rotated by a timer at `expiry − graceRatio × lifetime` (lifetime counted from when the
+ * agent got it, as Istio's `rotateTime`). While the CA cannot sign it keeps serving the old
+ * certificate, even once expired, and asks again every {@link DEFAULT_CSR_RETRY_MS}. Its
+ * timers are background timers: they never keep a run alive.
  */
 export class WorkloadIdentity {
   /** The resolved configuration. */
@@ -71,49 +86,79 @@ export class WorkloadIdentity {
   readonly subject: SpiffeId;
   /** Certificates replaced by a newer one (the first issue is not a rotation). */
   rotations = 0;
-  /** Clock time from which the current certificate is due for rotation; `-Infinity` when there is none. */
+  /** Wall time (Unix ms) from which the current certificate is due for rotation; `-Infinity` when there is none. */
   rotateAt = -Infinity;
   private readonly clock: Clock;
-  private readonly ca: CertificateAuthority;
+  private readonly issuer: CertificateIssuer;
   private readonly rng: Rng | null;
+  private readonly listener: WorkloadIdentityListener;
   private current: WorkloadCertificate | null = null;
+  private timer: TimerHandle = 0;
+  private started = false;
 
   /**
-   * Creates the identity without a certificate; the first {@link WorkloadIdentity.certificate}
-   * call asks the CA.
+   * Creates the identity without a certificate; {@link WorkloadIdentity.start} asks the CA.
    *
    * @throws RangeError for invalid options (see {@link resolveWorkloadIdentity}), or if
-   * `subject` is outside the CA's trust domain.
+   * `subject` is outside the issuer's trust domain.
    */
-  constructor(clock: Clock, ca: CertificateAuthority, subject: SpiffeId, options: WorkloadIdentityOptions = {}) {
+  constructor(clock: Clock, issuer: CertificateIssuer, subject: SpiffeId, options: WorkloadIdentityOptions = {}, listener: WorkloadIdentityListener = {}) {
     this.config = resolveWorkloadIdentity(options);
-    if (subject.trustDomain !== ca.trustDomain) {
-      throw new RangeError(`workload identity ${subject.uri}: CA ${ca.name} signs for trust domain ${ca.trustDomain} only`);
+    if (subject.trustDomain !== issuer.trustDomain) {
+      throw new RangeError(`workload identity ${subject.uri}: CA ${issuer.name} signs for trust domain ${issuer.trustDomain} only`);
     }
     this.clock = clock;
-    this.ca = ca;
+    this.issuer = issuer;
     this.subject = subject;
     this.rng = options.rng ?? null;
+    this.listener = listener;
   }
 
-  /**
-   * The certificate to present now: the current one, replaced first if it is due for rotation
-   * and the CA is available. `null` only before the CA has ever answered.
-   */
+  /** Asks the CA for the first certificate; rotation follows by timer. Starting twice does nothing. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.request();
+  }
+
+  /** Cancels the pending rotation or retry (teardown). */
+  stop(): void {
+    this.started = false;
+    if (this.timer !== 0) this.clock.cancel(this.timer);
+    this.timer = 0;
+  }
+
+  /** The certificate to present now: `null` until the CA has answered once. */
   certificate(): WorkloadCertificate | null {
-    const now = this.clock.now();
-    if (now < this.rotateAt) return this.current;
-    const fresh = this.ca.issue(this.subject);
-    if (fresh === null) return this.current;
-    if (this.current !== null) this.rotations += 1;
-    this.current = fresh;
-    this.rotateAt = fresh.notAfter - this.ratio() * (fresh.notAfter - now);
-    return fresh;
+    return this.current;
   }
 
-  /** The certificate held now, without asking the CA. */
-  peek(): WorkloadCertificate | null {
-    return this.current;
+  private request(): void {
+    this.timer = 0;
+    this.issuer.requestCertificate(this.subject, WorkloadIdentity.received, this);
+  }
+
+  /** The issuer's answer (static: requesting allocates no closure). */
+  private static received(identity: WorkloadIdentity, certificate: WorkloadCertificate | null): void {
+    if (!identity.started) return;
+    if (certificate === null) {
+      identity.timer = identity.clock.scheduleBackground(DEFAULT_CSR_RETRY_MS, WorkloadIdentity.due, identity);
+      return;
+    }
+    const previous = identity.current;
+    const now = identity.clock.epochMs();
+    identity.current = certificate;
+    identity.rotateAt = certificate.notAfter - identity.ratio() * (certificate.notAfter - now);
+    // A certificate due at once (a CA whose clock runs far behind) is asked for again no sooner than a retry.
+    identity.timer = identity.clock.scheduleBackground(Math.max(identity.rotateAt - now, DEFAULT_CSR_RETRY_MS), WorkloadIdentity.due, identity);
+    if (previous !== null) {
+      identity.rotations += 1;
+      identity.listener.onRotated?.(identity, certificate);
+    }
+  }
+
+  private static due(identity: WorkloadIdentity): void {
+    identity.request();
   }
 
   private ratio(): number {

@@ -4,6 +4,12 @@ import { TokenBucket, type TokenBucketConfig } from './token-bucket.js';
 // Envoy: local_ratelimit/v3/local_rate_limit.proto (token_bucket, descriptors, status) with
 // envoyproxy/ratelimit's descriptor config (key alone = a limit per value; key + value = override).
 
+/** Envoy local rate limit's `max_dynamic_descriptors` default: per-value buckets kept at once (LRU). */
+export const DEFAULT_MAX_DYNAMIC_DESCRIPTORS = 20;
+
+/** How many of the least recently used buckets an eviction looks at for a full one. */
+const EVICTION_SCAN = 8;
+
 /** Envoy local rate limit's default local-reply status. */
 export const DEFAULT_RATE_LIMIT_STATUS = 429;
 
@@ -27,6 +33,12 @@ export interface RateLimitConfig {
   readonly overrides?: readonly { readonly value: string; readonly bucket: TokenBucketConfig }[];
   /** Local reply status when limited: 429 (Envoy default; values < 400 become 429). */
   readonly status?: number;
+  /**
+   * Most per-value buckets kept at once (Envoy `max_dynamic_descriptors`, default 20): past
+   * it the least recently used one is dropped, and its value starts afresh if it comes back.
+   * On a live port the values are the caller's to choose; this bounds the memory they take.
+   */
+  readonly maxValues?: number;
 }
 
 /**
@@ -67,6 +79,11 @@ export function resolveRateLimitStatus(status: number | undefined): number {
  *
  * A request that matches a descriptor does not also take from the default bucket
  * (Envoy's `always_consume_default_token_bucket: false`; Envoy's default is `true`).
+ *
+ * Per-value buckets are bounded: at most `maxValues` at once, least recently used dropped
+ * first (Envoy's dynamic descriptors LRU); a bucket that has refilled to full is dropped
+ * before any other, since a new one would be the same (envoyproxy/ratelimit's keys expire
+ * with their window). Overrides are configuration and never dropped.
  */
 export class RateLimit {
   /** Local-reply status for a limited request (Envoy adds `x-envoy-ratelimited`). */
@@ -81,8 +98,11 @@ export class RateLimit {
   private readonly defaultConfig: TokenBucketConfig;
   private readonly defaultBucket: TokenBucket;
   private readonly perValue: boolean;
-  /** Buckets by value: the overrides, then per-value buckets as values are first seen. */
-  private readonly byValue = new Map<string, TokenBucket>();
+  /** The overrides' buckets, by value. */
+  private readonly overrides = new Map<string, TokenBucket>();
+  /** Per-value buckets, least recently used first (a Map keeps insertion order). */
+  private readonly dynamic = new Map<string, TokenBucket>();
+  private readonly maxValues: number;
 
   /**
    * @throws RangeError for an invalid bucket, status, a repeated override value, or
@@ -95,13 +115,17 @@ export class RateLimit {
     this.defaultConfig = config.default;
     this.defaultBucket = new TokenBucket(clock, config.default);
     this.perValue = config.perValue ?? false;
+    this.maxValues = config.maxValues ?? DEFAULT_MAX_DYNAMIC_DESCRIPTORS;
+    if (!Number.isSafeInteger(this.maxValues) || this.maxValues < 1) {
+      throw new RangeError(`rate limit: maxValues must be a positive integer, got ${this.maxValues}`);
+    }
     const overrides = config.overrides ?? [];
     if (config.key === undefined && (this.perValue || overrides.length > 0)) {
       throw new RangeError('rate limit: perValue and overrides need a key to match on');
     }
     for (const { value, bucket } of overrides) {
-      if (this.byValue.has(value)) throw new RangeError(`rate limit: override for value '${value}' given twice`);
-      this.byValue.set(value, new TokenBucket(clock, bucket));
+      if (this.overrides.has(value)) throw new RangeError(`rate limit: override for value '${value}' given twice`);
+      this.overrides.set(value, new TokenBucket(clock, bucket));
     }
   }
 
@@ -118,13 +142,43 @@ export class RateLimit {
     return ok;
   }
 
+  /** Per-value buckets held now (at most `maxValues`). */
+  get valuesTracked(): number {
+    return this.dynamic.size;
+  }
+
   private bucketFor(value: string | undefined): TokenBucket {
     if (value === undefined || this.key === undefined) return this.defaultBucket;
-    const bucket = this.byValue.get(value);
-    if (bucket !== undefined) return bucket;
+    const override = this.overrides.get(value);
+    if (override !== undefined) return override;
     if (!this.perValue) return this.defaultBucket;
+    const dynamic = this.dynamic;
+    const bucket = dynamic.get(value);
+    if (bucket !== undefined) {
+      dynamic.delete(value); // most recently used goes last
+      dynamic.set(value, bucket);
+      return bucket;
+    }
+    if (dynamic.size >= this.maxValues) this.evict();
     const fresh = new TokenBucket(this.clock, this.defaultConfig);
-    this.byValue.set(value, fresh);
+    dynamic.set(value, fresh);
     return fresh;
+  }
+
+  /**
+   * Makes room for one bucket: among the least recently used few, a full one (dropping it
+   * changes nothing), else the least recently used. The scan is bounded, so an attacker who
+   * sends a new value on every request costs constant time per request.
+   */
+  private evict(): void {
+    let scanned = 0;
+    for (const [value, bucket] of this.dynamic) {
+      if (bucket.available() >= bucket.config.maxTokens) {
+        this.dynamic.delete(value);
+        return;
+      }
+      if (++scanned === EVICTION_SCAN) break;
+    }
+    this.dynamic.delete(this.dynamic.keys().next().value!);
   }
 }

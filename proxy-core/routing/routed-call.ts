@@ -39,6 +39,8 @@ export abstract class RoutedCall implements CallRequest {
   committedStatus = 0;
   committedOutcome: Outcome = 'ok';
   committedGrpcStatus = -1;
+  /** @internal The committed answer's failure detail code, or null. */
+  committedDetail: string | null = null;
   /** @internal Hosts 0–31 tried, as bits (Envoy previous_hosts). */
   triedHosts = 0;
   /** @internal Hosts from 32 on tried, when there are that many. */

@@ -279,15 +279,18 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
   }
 
   /** @internal */
-  onAttemptResponseStart(a: UpstreamAttempt<C>, status: number, outcome: Outcome, grpcStatus: number, retryAfterMs: number, headers: Headers | null): void {
+  onAttemptResponseStart(a: UpstreamAttempt<C>, status: number, outcome: Outcome, grpcStatus: number, retryAfterMs: number, detail: string | null, headers: Headers | null): void {
     if (a.abandoned) return;
     const call = a.call;
-    if (outcome === 'ok') return this.commit(call, a, status, outcome, grpcStatus, headers, true);
-    if (!this.retryable(status, outcome, grpcStatus)) return this.commit(call, a, status, outcome, grpcStatus, headers, true);
+    call.committedDetail = detail;
+    if (outcome === 'ok' || !this.retryable(status, outcome, grpcStatus)) return this.commit(call, a, status, outcome, grpcStatus, headers, true);
     // The budget hears how this attempt ended before it decides on the next (Envoy resetRetry, then shouldRetry).
     this.endBudget(call, a, AttemptResult.FailedRetryable);
     const plan = this.plan(call, othersOut(call, a), outcome as FailureCause);
-    if (plan === FINAL) return this.commit(call, a, status, this.verdict, grpcStatus, headers, false);
+    if (plan === FINAL) {
+      if (this.verdict !== outcome) call.committedDetail = null;
+      return this.commit(call, a, status, this.verdict, grpcStatus, headers, false);
+    }
     this.endAttempt(call, a, status, outcome, true);
     this.abandon(a);
     if (plan === RETRY) this.startRetry(call, retryAfterMs);
@@ -315,7 +318,7 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
     this.endAttempt(call, a, status, outcome, true);
     a.abandoned = true;
     const handler = this.settle(call, outcome === 'ok');
-    handler.onResponseEnd(call, outcome, grpc, trailers);
+    handler.onResponseEnd(call, outcome, outcome === call.committedOutcome ? call.committedDetail : null, grpc, trailers);
   }
 
   /** @internal */
@@ -545,7 +548,7 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
     const outcome = outcomeOfStatus(status);
     const handler = this.settle(call, outcome === 'ok');
     handler.onResponseStart(call, status, null);
-    handler.onResponseEnd(call, outcome, NO_GRPC_STATUS, null);
+    handler.onResponseEnd(call, outcome, null, NO_GRPC_STATUS, null);
   }
 
   /** Ends the call with no response to forward (or with the forwarded one broken). */

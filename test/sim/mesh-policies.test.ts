@@ -166,6 +166,8 @@ describe('mesh policies in the simulator', () => {
     expect(errors.slice(11, 14).every((n) => n === 600)).toBe(true);
     expect(errors.slice(15).every((n) => n === 0)).toBe(true);
     expect(r.edges['A->B'].errors.tls).toBe(r.edges['A->B'].requests - r.edges['A->B'].ok);
+    // The cause stays `tls`; which check failed is kept as its detail code.
+    expect(r.edges['A->B'].error_details).toEqual({ FL_TLS_CERT_EXPIRED: r.edges['A->B'].errors.tls });
     expect(r.recovery[0]).toMatchObject({ kind: 'ca-outage', recovered: true });
     // On the timeline: both certificates expire at 10m (first seen by the next call), are rotated once
     // the CA is back at 14m, then every 5m (half of the 10m lifetime).

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   type AuthorizationPolicy,
   Authorizer,
+  type AuthzResult,
+  type CustomAuthorizer,
   type Operation,
   type RequestAttributes,
   type Rule,
@@ -12,7 +14,7 @@ import {
 const SLEEP = 'cluster.local/ns/default/sa/sleep';
 
 function req(over: Partial<RequestAttributes> = {}): RequestAttributes {
-  return { principal: SLEEP, namespace: 'default', requestPrincipal: null, path: '/info', method: 'GET', host: null, headers: {}, ...over };
+  return { principal: SLEEP, namespace: 'default', requestPrincipal: null, path: '/info', method: 'GET', authority: null, headers: {}, ...over };
 }
 
 describe('Authorizer: Istio evaluation order CUSTOM → DENY → ALLOW', () => {
@@ -114,9 +116,9 @@ describe('Authorizer: Istio evaluation order CUSTOM → DENY → ALLOW', () => {
 
   it('hosts match case-insensitively, with or without the port', () => {
     const a = new Authorizer([{ name: 'h', rules: [{ to: [{ operation: { hosts: ['Shop.Example.com', '*.internal'] } }] }] }]);
-    expect(a.allows(req({ host: 'shop.example.COM:8443' }))).toBe(true);
-    expect(a.allows(req({ host: 'db.internal' }))).toBe(true);
-    expect(a.allows(req({ host: 'evil.com' }))).toBe(false);
+    expect(a.allows(req({ authority: 'shop.example.COM:8443' }))).toBe(true);
+    expect(a.allows(req({ authority: 'db.internal' }))).toBe(true);
+    expect(a.allows(req({ authority: 'evil.com' }))).toBe(false);
     expect(a.allows(req())).toBe(false);
   });
 
@@ -138,9 +140,11 @@ describe('Authorizer: Istio evaluation order CUSTOM → DENY → ALLOW', () => {
 
   it('CUSTOM runs first: its provider is asked only when a CUSTOM policy matches, and a "no" denies over ALLOW', () => {
     const asked: string[] = [];
-    const provider = (a: RequestAttributes) => {
+    const pending: (() => void)[] = [];
+    // An ext_authz server that answers later, as a network call does.
+    const provider: CustomAuthorizer = (a, done) => {
       asked.push(a.path);
-      return a.headers['x-ext'] === 'ok';
+      pending.push(() => done(a.headers['x-ext'] === 'ok'));
     };
     const a = new Authorizer(
       [
@@ -150,10 +154,17 @@ describe('Authorizer: Istio evaluation order CUSTOM → DENY → ALLOW', () => {
       ],
       provider,
     );
-    expect(a.evaluate(req({ path: '/info' }))).toMatchObject({ decision: 'allow', policy: 'allow-all' });
-    expect(a.evaluate(req({ path: '/admin' }))).toMatchObject({ decision: 'deny', reason: 'custom-denied', policy: 'ext' });
-    expect(a.evaluate(req({ path: '/admin', headers: { 'x-ext': 'ok' } }))).toMatchObject({ decision: 'allow', policy: 'allow-all' });
-    expect(a.evaluate(req({ path: '/admin/debug', headers: { 'x-ext': 'ok' } }))).toMatchObject({ decision: 'deny', reason: 'deny-matched', policy: 'deny-debug' });
+    const decide = (attrs: RequestAttributes) => {
+      let decided: AuthzResult | null = null;
+      a.authorize(attrs, (_: null, r) => (decided = { ...r }), null);
+      while (decided === null && pending.length > 0) pending.shift()!();
+      return decided;
+    };
+    expect(decide(req({ path: '/info' }))).toMatchObject({ decision: 'allow', policy: 'allow-all' });
+    expect(decide(req({ path: '/admin' }))).toMatchObject({ decision: 'deny', reason: 'custom-denied', policy: 'ext' });
+    expect(decide(req({ path: '/admin', headers: { 'x-ext': 'ok' } }))).toMatchObject({ decision: 'allow', policy: 'allow-all' });
+    expect(decide(req({ path: '/admin/debug', headers: { 'x-ext': 'ok' } }))).toMatchObject({ decision: 'deny', reason: 'deny-matched', policy: 'deny-debug' });
+    expect(() => a.evaluate(req())).toThrow(/authorize/);
     expect(asked).toEqual(['/admin', '/admin', '/admin/debug']);
   });
 
@@ -206,7 +217,7 @@ const requestArb: fc.Arbitrary<RequestAttributes> = fc.record({
   requestPrincipal: fc.constant(null),
   path: fc.constantFrom('/x', '/x/1', '/y', '/x?q=1'),
   method: fc.constantFrom('GET', 'POST'),
-  host: fc.constant(null),
+  authority: fc.constant(null),
   headers: fc.oneof(fc.constant({}), fc.constantFrom('p1', 'GET', '/x').map((v) => ({ 'x-t': v }))),
 });
 

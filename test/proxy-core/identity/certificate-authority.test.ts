@@ -23,7 +23,7 @@ describe('CertificateAuthority (Istio DefaultWorkloadCertTTL 24h)', () => {
   });
 
   it('issues certificates valid from now for the TTL, with serials counting from 1', () => {
-    const clock = new VirtualClock();
+    const clock = new VirtualClock(undefined, 0);
     const ca = new CertificateAuthority(clock, { trustDomain: 'cluster.local', name: 'root-a', workloadTtlMs: 3_600_000 });
     clock.runUntil(1_000);
     expect(ca.issue(sleep)).toEqual({
@@ -40,7 +40,7 @@ describe('CertificateAuthority (Istio DefaultWorkloadCertTTL 24h)', () => {
   });
 
   it('returns null while unavailable, and resumes when back', () => {
-    const clock = new VirtualClock();
+    const clock = new VirtualClock(undefined, 0);
     const ca = new CertificateAuthority(clock, { trustDomain: 'cluster.local' });
     ca.available = false;
     expect(ca.issue(sleep)).toBeNull();
@@ -50,7 +50,7 @@ describe('CertificateAuthority (Istio DefaultWorkloadCertTTL 24h)', () => {
   });
 
   it('a clock skew issues certificates that are not yet valid', () => {
-    const clock = new VirtualClock();
+    const clock = new VirtualClock(undefined, 0);
     const ca = new CertificateAuthority(clock, { trustDomain: 'cluster.local', clockSkewMs: 30_000 });
     const cert = ca.issue(sleep)!;
     expect([cert.issuedAt, cert.notBefore, cert.notAfter]).toEqual([0, 30_000, 30_000 + 86_400_000]);
@@ -59,12 +59,12 @@ describe('CertificateAuthority (Istio DefaultWorkloadCertTTL 24h)', () => {
   });
 
   it('refuses to sign outside its trust domain', () => {
-    const ca = new CertificateAuthority(new VirtualClock(), { trustDomain: 'cluster.local' });
+    const ca = new CertificateAuthority(new VirtualClock(undefined, 0), { trustDomain: 'cluster.local' });
     expect(() => ca.issue(workloadId('other.mesh', 'default', 'sleep'))).toThrow(RangeError);
   });
 
   it('rejects bad options with a RangeError', () => {
-    const clock = new VirtualClock();
+    const clock = new VirtualClock(undefined, 0);
     expect(() => new CertificateAuthority(clock, { trustDomain: 'Cluster.Local' })).toThrow(/trust domain/);
     expect(() => new CertificateAuthority(clock, { trustDomain: 'td', workloadTtlMs: 0 })).toThrow(RangeError);
     expect(() => new CertificateAuthority(clock, { trustDomain: 'td', workloadTtlMs: MAX_WORKLOAD_CERT_TTL_MS + 1 })).toThrow(RangeError);

@@ -4,18 +4,17 @@ import {
   REQUEST_AUTH_FAILURE_CODES,
   REQUEST_AUTH_REJECT_STATUS,
   RequestAuthenticator,
-  base64UrlDecode,
-  base64UrlEncode,
-  issueToken,
-  simulatedSignature,
 } from '../../../proxy-core/identity/request-authentication.js';
+import { base64UrlDecode, base64UrlEncode, signSimulatedJwt as issueToken, simulatedKeySet, simulatedSignature } from '../../../proxy-core/identity/simulated-jws.js';
 import { VirtualClock } from '../../../sim/virtual-clock.js';
 
 const ISS = 'https://issuer.example.com';
 const KEY = 'k-123';
+/** The issuer's key set: one simulated key. */
+const keys = (k: string) => simulatedKeySet([{ k }]);
 
-function setup(rules = [{ issuer: ISS, key: KEY }]) {
-  const clock = new VirtualClock();
+function setup(rules = [{ issuer: ISS, keys: keys(KEY) }]) {
+  const clock = new VirtualClock(undefined, 0); // wall time = run time: token times read as seconds on the clock
   clock.runUntil(1_000_000); // t = 1000 s
   return { clock, auth: new RequestAuthenticator(clock, rules) };
 }
@@ -53,7 +52,7 @@ describe('RequestAuthenticator (Istio RequestAuthentication, Envoy jwt_authn)', 
     expect(auth.authenticate(nbf1061).reason).toBe('not-yet-valid');
     clock.runUntil(1_001_999); // still second 1001
     expect(auth.authenticate(nbf1061).outcome).toBe('valid');
-    const strict = new RequestAuthenticator(clock, [{ issuer: ISS, key: KEY }], { clockSkewSeconds: 0 });
+    const strict = new RequestAuthenticator(clock, [{ issuer: ISS, keys: keys(KEY) }], { clockSkewSeconds: 0 });
     expect(strict.authenticate(bearer(issueToken(KEY, { iss: ISS, exp: 1000 }))).reason).toBe('expired');
   });
 
@@ -65,7 +64,7 @@ describe('RequestAuthenticator (Istio RequestAuthentication, Envoy jwt_authn)', 
     const [h, , s] = issueToken(KEY, { iss: ISS, sub: 'alice' }).split('.');
     const [, p] = issueToken(KEY, { iss: ISS, sub: 'admin' }).split('.');
     expect(auth.authenticate(bearer(`${h}.${p}.${s}`)).reason).toBe('bad-signature'); // payload swapped
-    const aud = new RequestAuthenticator(clock, [{ issuer: ISS, key: KEY, audiences: ['api', 'web'] }]);
+    const aud = new RequestAuthenticator(clock, [{ issuer: ISS, keys: keys(KEY), audiences: ['api', 'web'] }]);
     expect(aud.authenticate(bearer(issueToken(KEY, { iss: ISS, aud: 'web' }))).outcome).toBe('valid');
     expect(aud.authenticate(bearer(issueToken(KEY, { iss: ISS, aud: ['x', 'api'] }))).outcome).toBe('valid');
     expect(aud.authenticate(bearer(issueToken(KEY, { iss: ISS, aud: 'admin' }))).reason).toBe('wrong-audience');
@@ -82,7 +81,7 @@ describe('RequestAuthenticator (Istio RequestAuthentication, Envoy jwt_authn)', 
 
   it('checks in Envoy\'s order: issuer, then time, then audience, then signature', () => {
     const { clock } = setup();
-    const auth = new RequestAuthenticator(clock, [{ issuer: ISS, key: KEY, audiences: ['api'] }]);
+    const auth = new RequestAuthenticator(clock, [{ issuer: ISS, keys: keys(KEY), audiences: ['api'] }]);
     const all = { iss: ISS, exp: 1, aud: 'nope' };
     expect(auth.authenticate(bearer(issueToken('wrong', { ...all, iss: 'x' }))).reason).toBe('unknown-issuer');
     expect(auth.authenticate(bearer(issueToken('wrong', all))).reason).toBe('expired');
@@ -90,21 +89,36 @@ describe('RequestAuthenticator (Istio RequestAuthentication, Envoy jwt_authn)', 
     expect(auth.authenticate(bearer(issueToken('wrong', { ...all, exp: 5000, aud: 'api' }))).reason).toBe('bad-signature');
   });
 
-  it('malformed: not three parts, bad base64url, not JSON, wrong alg, non-numeric exp, no iss', () => {
+  it('malformed: not three parts, bad base64url, not JSON, no alg, non-numeric exp, no iss', () => {
     const { auth } = setup();
     const good = issueToken(KEY, { iss: ISS });
     const [h, p, s] = good.split('.');
     const enc = (o: unknown) => base64UrlEncode(new TextEncoder().encode(JSON.stringify(o)));
-    for (const token of [`${h}.${p}`, `${h}.${p}.${s}.x`, `${h}.a.${s}`, `${enc('x')}.${p}.${s}`, `${enc({ alg: 'RS256' })}.${p}.${s}`, `${h}.${enc({ iss: ISS, exp: '10' })}.${s}`, `${h}.${enc({ sub: 'a' })}.${s}`]) {
+    for (const token of [`${h}.${p}`, `${h}.${p}.${s}.x`, `${h}.a.${s}`, `${enc('x')}.${p}.${s}`, `${enc({ typ: 'JWT' })}.${p}.${s}`, `${h}.${enc({ iss: ISS, exp: '10' })}.${s}`, `${h}.${enc({ sub: 'a' })}.${s}`]) {
       expect(auth.authenticate(bearer(token)).reason).toBe('malformed');
     }
+  });
+
+  it('an algorithm the key set does not hold is a bad signature, whatever the signature (no alg substitution)', () => {
+    const { auth } = setup();
+    const [, p, s] = issueToken(KEY, { iss: ISS }).split('.');
+    const enc = (o: unknown) => base64UrlEncode(new TextEncoder().encode(JSON.stringify(o)));
+    for (const alg of ['RS256', 'none', 'HS256']) expect(auth.authenticate(bearer(`${enc({ alg })}.${p}.${s}`)).reason).toBe('bad-signature');
+  });
+
+  it('a key set picks the key by kid', () => {
+    const { clock } = setup();
+    const auth = new RequestAuthenticator(clock, [{ issuer: ISS, keys: simulatedKeySet([{ kid: 'old', k: 'k-old' }, { kid: 'new', k: 'k-new' }]) }]);
+    expect(auth.authenticate(bearer(issueToken('k-new', { iss: ISS, sub: 'a' }, 'new'))).outcome).toBe('valid');
+    expect(auth.authenticate(bearer(issueToken('k-old', { iss: ISS, sub: 'a' }, 'new'))).reason).toBe('bad-signature');
+    expect(auth.authenticate(bearer(issueToken('k-old', { iss: ISS, sub: 'a' }))).outcome).toBe('valid'); // no kid: any key
   });
 
   it('fromHeaders: custom header and prefix; a token there must come from a rule reading there', () => {
     const { clock } = setup();
     const auth = new RequestAuthenticator(clock, [
-      { issuer: ISS, key: KEY, fromHeaders: [{ name: 'X-Jwt-Assertion' }] },
-      { issuer: 'https://b', key: 'kb' },
+      { issuer: ISS, keys: keys(KEY), fromHeaders: [{ name: 'X-Jwt-Assertion' }] },
+      { issuer: 'https://b', keys: keys('kb') },
     ]);
     const a = issueToken(KEY, { iss: ISS, sub: 'alice' });
     const b = issueToken('kb', { iss: 'https://b', sub: 'bob' });
@@ -118,10 +132,11 @@ describe('RequestAuthenticator (Istio RequestAuthentication, Envoy jwt_authn)', 
 
   it('rejects bad rules with a RangeError', () => {
     const clock = new VirtualClock();
-    expect(() => new RequestAuthenticator(clock, [{ issuer: '', key: 'k' }])).toThrow(RangeError);
-    expect(() => new RequestAuthenticator(clock, [{ issuer: 'i', key: '' }])).toThrow(RangeError);
-    expect(() => new RequestAuthenticator(clock, [{ issuer: 'i', key: 'k' }, { issuer: 'i', key: 'k2' }])).toThrow(/two JWT rules/);
-    expect(() => new RequestAuthenticator(clock, [{ issuer: 'i', key: 'k', fromHeaders: [{ name: '' }] }])).toThrow(RangeError);
+    expect(() => new RequestAuthenticator(clock, [{ issuer: '', keys: keys('k') }])).toThrow(RangeError);
+    expect(() => simulatedKeySet([{ k: '' }])).toThrow(RangeError);
+    expect(() => simulatedKeySet([])).toThrow(RangeError);
+    expect(() => new RequestAuthenticator(clock, [{ issuer: 'i', keys: keys('k') }, { issuer: 'i', keys: keys('k2') }])).toThrow(/two JWT rules/);
+    expect(() => new RequestAuthenticator(clock, [{ issuer: 'i', keys: keys('k'), fromHeaders: [{ name: '' }] }])).toThrow(RangeError);
     expect(() => new RequestAuthenticator(clock, [], { clockSkewSeconds: -1 })).toThrow(RangeError);
   });
 });

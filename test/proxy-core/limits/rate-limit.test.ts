@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_MAX_DYNAMIC_DESCRIPTORS,
   DEFAULT_RATE_LIMIT_STATUS,
   RATE_LIMIT_UNIT_MS,
   RateLimit,
@@ -103,5 +104,38 @@ describe('RateLimit (Envoy local rate limit descriptors, envoyproxy/ratelimit co
       () => new RateLimit(clock, { default: b, key: 'k', overrides: [{ value: 'x', bucket: b }, { value: 'x', bucket: b }] }),
     ).toThrow(/twice/);
     expect(() => new RateLimit(clock, { default: bucketForRate(0, 1000) })).toThrow(/max_tokens/);
+  });
+});
+
+describe('RateLimit: per-value buckets are bounded (Envoy max_dynamic_descriptors)', () => {
+  it('keeps at most maxValues buckets, whatever the number of distinct values a caller sends', () => {
+    const clock = new VirtualClock();
+    const limit = new RateLimit(clock, { default: { maxTokens: 5, tokensPerFill: 5, fillIntervalMs: 60_000 }, key: 'x-user', perValue: true });
+    for (let i = 0; i < 100_000; i++) limit.check(`user-${i}`);
+    expect(limit.valuesTracked).toBe(DEFAULT_MAX_DYNAMIC_DESCRIPTORS);
+  });
+
+  it('drops the least recently used value first; a value that comes back starts afresh', () => {
+    const clock = new VirtualClock();
+    const limit = new RateLimit(clock, { default: { maxTokens: 1, tokensPerFill: 1, fillIntervalMs: 60_000 }, key: 'x-user', perValue: true, maxValues: 2 });
+    expect(limit.check('a')).toBe(true);
+    expect(limit.check('b')).toBe(true);
+    expect(limit.check('a')).toBe(false); // a is now the most recently used
+    expect(limit.check('c')).toBe(true); // evicts b
+    expect(limit.check('a')).toBe(false); // a kept its empty bucket
+    expect(limit.check('b')).toBe(true); // b comes back with a fresh bucket
+  });
+
+  it('drops a bucket that has refilled before one still in use: no limit is lifted early', () => {
+    const clock = new VirtualClock();
+    const limit = new RateLimit(clock, { default: { maxTokens: 2, tokensPerFill: 1, fillIntervalMs: 1000 }, key: 'x-user', perValue: true, maxValues: 2 });
+    limit.check('busy');
+    limit.check('busy'); // empty; refills one token at 1000
+    clock.runUntil(10);
+    limit.check('idle'); // one left; refills to full at 1010
+    clock.runUntil(1010);
+    limit.check('new'); // room is made: idle (full) goes, not busy, though busy is the least recently used
+    expect(limit.check('busy')).toBe(true);
+    expect(limit.check('busy')).toBe(false); // busy kept its bucket: one token, not a fresh two
   });
 });

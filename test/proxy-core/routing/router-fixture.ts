@@ -94,7 +94,7 @@ export class ScriptedUpstream implements Upstream<TestCall> {
     this.open--;
     if (answer.status === 0) return handler.onAttemptError(a, answer.cause ?? 'reset', null);
     const outcome: Outcome = answer.grpc === undefined ? outcomeOfStatus(answer.status) : 'ok';
-    handler.onAttemptResponseStart(a, answer.status, outcome, -1, answer.retryAfterMs ?? -1, null);
+    handler.onAttemptResponseStart(a, answer.status, outcome, -1, answer.retryAfterMs ?? -1, null, null);
     if (!a.abandoned) handler.onAttemptResponseEnd(a, answer.grpc ?? -1, null);
   }
 }
@@ -166,7 +166,7 @@ export class RecordingHandler implements CallHandler<TestCall> {
   onResponseData(call: TestCall): void {
     this.of(call).events.push('data');
   }
-  onResponseEnd(call: TestCall, outcome: Outcome, grpc: number): void {
+  onResponseEnd(call: TestCall, outcome: Outcome, _detail: string | null, grpc: number): void {
     const s = this.of(call);
     s.events.push(`end ${outcome}`);
     s.endedAt = this.clock.now();

@@ -91,7 +91,7 @@ describe('router: the call contract', () => {
         router.cancel(c); // the downstream goes away as the headers arrive
       },
       onResponseData: () => {},
-      onResponseEnd: (c, o, g) => handler.onResponseEnd(c, o, g),
+      onResponseEnd: (c, o, d, g) => handler.onResponseEnd(c, o, d, g),
       onResponseError: (c, cause, d) => handler.onResponseError(c, cause, d),
     });
     clock.run();
