@@ -11,10 +11,10 @@
  * parameter named `process` is fine), except an ambient one (`declare const process: …`),
  * which names the real global at run time and is flagged like it.
  *
- * Not supported (documented, not silently allowed): reaching a global through a value that
- * does not name it (`const g = (0, eval)`… is caught by `eval`, but an object handed in
- * from outside is invisible to a syntactic check). `Math` as a value other than in
- * `Math.<member>` is flagged, so `Math.random` cannot be smuggled out by aliasing `Math`.
+ * What a syntactic check cannot see: a global reached through a value that does not name
+ * it, such as an object handed in from outside the core, or `(() => {}).constructor`
+ * (which is `Function`). `Math` used other than as `Math.<member>` is flagged, so that
+ * `Math.random` cannot leave under another name.
  */
 import { posix } from 'node:path';
 import ts from 'typescript';
