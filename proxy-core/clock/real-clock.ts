@@ -8,7 +8,8 @@ import type { Clock, TimerHandle } from './clock.js';
  * A Node timer may fire up to a millisecond before its delay has passed by
  * `performance.now()`; this clock re-arms such a timer for what is left, so a callback never
  * runs before `now()` has reached its due time, as in the simulator. Background timers are
- * unref'd: they do not keep the process alive.
+ * unref'd: they do not keep the process alive. A delay beyond what one Node timer can wait
+ * (2^31 − 1 ms, about 24.8 days: a certificate's rotation) is waited in several.
  */
 export class RealClock implements Clock {
   private readonly origin = performance.now();
@@ -63,7 +64,8 @@ export class RealClock implements Clock {
   }
 
   private start(handle: TimerHandle, timer: RealTimer, delayMs: number): ReturnType<typeof setTimeout> {
-    const node = setTimeout(() => this.fire(handle, timer), delayMs);
+    // Node runs a longer timeout after 1 ms (with a TimeoutOverflowWarning); fire() re-arms for the rest.
+    const node = setTimeout(() => this.fire(handle, timer), Math.min(delayMs, MAX_NODE_DELAY_MS));
     if (timer.background) node.unref();
     return node;
   }
@@ -78,6 +80,9 @@ export class RealClock implements Clock {
     timer.callback(timer.arg);
   }
 }
+
+/** The longest delay one Node timer waits: a 32-bit signed count of ms. */
+const MAX_NODE_DELAY_MS = 2 ** 31 - 1;
 
 /** A pending timer of the {@link RealClock}. */
 interface RealTimer {
