@@ -14,17 +14,6 @@ function coreFiles(): Map<string, string> {
   return files;
 }
 
-/**
- * Offences of the committed tree, tolerated until the change that removes them lands, as
- * `file  what`. Each must still occur (the test fails on a stale entry, so that none outlives
- * its fix and lets the offence back in).
- *
- * - routing/retry-on.ts parses Retry-After HTTP-dates with `Date.UTC` and `new Date(ms)`:
- *   pure arithmetic, but `Date` is the one global where a pure call and a clock read sit side
- *   by side, so the rule refuses it whole. The call/ rework moves the parser out, `Date`-free.
- */
-const KNOWN_OFFENCES: readonly string[] = ['routing/retry-on.ts  global Date', 'routing/retry-on.ts  global Date.UTC'];
-
 /** Checks `source` as `file` in a tiny tree that also holds clock/clock.ts (a valid import target). */
 function check(source: string, file = 'health/fixture.ts', allow = {}): string[] {
   const files = new Map([
@@ -39,12 +28,8 @@ describe('proxy-core purity: imports and globals, checked on the syntax tree', (
     const files = coreFiles();
     expect(files.size).toBeGreaterThan(30); // the walk found the tree (an empty walk would pass vacuously)
     expect(files.has('clock/real-clock.ts')).toBe(true);
-    const offences = checkPurity(files, CORE_ALLOWANCES);
-    const known = new Set(KNOWN_OFFENCES);
     // One line per offence, `file:line:col  what`, relative to proxy-core/.
-    expect(formatOffences(offences.filter((o) => !known.has(`${o.file}  ${o.what}`))).split('\n').filter(Boolean)).toEqual([]);
-    const stale = KNOWN_OFFENCES.filter((k) => !offences.some((o) => `${o.file}  ${o.what}` === k));
-    expect(stale, 'fixed: delete these entries from KNOWN_OFFENCES').toEqual([]);
+    expect(formatOffences(checkPurity(files, CORE_ALLOWANCES)).split('\n').filter(Boolean)).toEqual([]);
   });
 
   it("RealClock's exemption is exactly what it uses: performance, setTimeout, clearTimeout, Date.now", () => {
