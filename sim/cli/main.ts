@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { renderSummary, shouldUseColor } from '../../reports/summary.js';
@@ -144,4 +144,6 @@ function suggestCommand(command: string): string {
   return near ? ` (did you mean '${near}'?)` : '';
 }
 
-const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+// By the package's own name (its `exports` lists ./package.json): the same line works from the
+// sources and from the compiled dist/sim/cli/main.js.
+const VERSION: string = createRequire(import.meta.url)('faultline/package.json').version;

@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const BIN = join(import.meta.dirname, '../../sim/cli/faultline.js');
+/** The command's source, run through tsx: these tests cover the sources; test/package covers the build. */
+const SOURCE = join(import.meta.dirname, '../../sim/cli/faultline.ts');
 
 function faultline(args: string[], env: NodeJS.ProcessEnv = {}) {
   const base = { ...process.env };
   delete base.FORCE_COLOR;
   delete base.NO_COLOR;
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...base, ...env } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', SOURCE, ...args], { encoding: 'utf8', env: { ...base, ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
