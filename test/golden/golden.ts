@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 const REPO = join(import.meta.dirname, '../..');
-const CLI = join(REPO, 'sim/cli/faultline.js');
+/** The command's source, run through tsx: the golden report pins the model, test/package covers the build. */
+const CLI = join(REPO, 'sim/cli/faultline.ts');
 
 /** The command that rewrites the golden file. */
 export const REGENERATE = 'npm run golden';
@@ -57,7 +58,7 @@ export function differingTopLevelFields(expected: string, actual: string): strin
 /** Runs the CLI entry with this Node (not npx), from the repository root. */
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO });
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
