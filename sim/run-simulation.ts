@@ -10,7 +10,7 @@ import { EntryMetrics, type LoadRunner } from './load-runner.js';
 import { createLoad } from './loads.js';
 import { plannedEndMs } from './planned-end.js';
 import type { ServiceModel } from './service-model.js';
-import { World } from './world.js';
+import { World, type CallLedger } from './world.js';
 
 /** Where a scenario came from, for the report. */
 export interface ScenarioSource {
@@ -26,6 +26,10 @@ export interface SimulationOptions {
   progress?: Progress;
   /** Wall-clock milliseconds, for `engine.wall_ms` only (the simulation never reads it). */
   wallClock?: () => number;
+  /** Hears every call dispatched and settled (a test's ledger). */
+  ledger?: CallLedger;
+  /** Called with the world once the run has ended, before the report is built (a test's inspection). */
+  afterRun?: (world: World) => void;
 }
 
 /**
@@ -39,6 +43,7 @@ export function runSimulation(scenario: Scenario, source: ScenarioSource, option
   const startedWall = wall();
   const seed = options.seed ?? scenario.seed;
   const world = new World(scenario, seed);
+  world.ledger = options.ledger ?? null;
   const entry = new EntryMetrics(world.resolutionMs);
   const loads = Object.entries(scenario.load).map(([name, spec]) => createLoad(name, spec, world, entry));
   for (const load of loads) load.start();
@@ -48,6 +53,7 @@ export function runSimulation(scenario: Scenario, source: ScenarioSource, option
   world.clock.runUntil(loadEnd, options.progress);
   drain(world, hardEnd, options.progress);
   const endMs = world.clock.now();
+  options.afterRun?.(world);
 
   const report: RunReport = {
     schema: REPORT_SCHEMA,

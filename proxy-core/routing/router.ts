@@ -139,7 +139,7 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
   constructor(
     private readonly clock: Clock,
     private readonly rng: Rng,
-    private readonly p: RouterPolicies,
+    readonly policies: RouterPolicies,
     private readonly upstream: Upstream<C>,
   ) {}
 
@@ -150,7 +150,7 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
   dispatch(call: C, handler: CallHandler<C>): void {
     call.handler = handler as CallHandler<never>;
     call.holds = 0;
-    const fault = this.p.fault;
+    const fault = this.policies.fault;
     if (fault !== null) {
       const decision = fault.decide(call.headers);
       if (decision === FaultDecision.Abort) return this.replyLocally(call, fault.abortStatus);
@@ -184,17 +184,17 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
   private readonly abortAfterDelay = (call: C): void => {
     call.backoffTimer = 0;
     this.endFault(call);
-    this.replyLocally(call, this.p.fault!.abortStatus);
+    this.replyLocally(call, this.policies.fault!.abortStatus);
   };
 
   private endFault(call: C): void {
     call.holds &= ~HOLD_FAULT;
-    this.p.fault!.faultEnded();
+    this.policies.fault!.faultEnded();
   }
 
   /** Admission: breaker, bulkhead, budget, route deadline, then the first attempt. */
   private admit(call: C): void {
-    const p = this.p;
+    const p = this.policies;
     if (p.breaker !== null) {
       if (!p.breaker.tryAcquire()) return this.reject(call, 'breaker-open');
       call.holds |= HOLD_BREAKER;
@@ -221,7 +221,7 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
 
   /** Sends the next attempt: at or past the deadline the call times out instead. */
   private sendAttempt(call: C): void {
-    const p = this.p;
+    const p = this.policies;
     const now = this.clock.now();
     if (now >= call.deadline) {
       if (call.attempts > 0) this.releaseRetry(AttemptResult.Abandoned); // the retry admitted for it is not sent
@@ -264,7 +264,7 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
   }
 
   private pickHost(call: C): number {
-    const p = this.p;
+    const p = this.policies;
     let host = p.balancer.pick();
     if (host < 0 || !p.avoidPreviousHosts || call.attempts === 0) return host;
     for (let i = 0; i < p.hostSelectionRetryMaxAttempts && wasTried(call, host); i++) host = p.balancer.pick();
@@ -340,7 +340,7 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
     if (call.settled || call.committed !== null) return;
     const a = call.outstanding as UpstreamAttempt<C> | null;
     if (a === null || a.number !== call.attempts) return;
-    if (this.p.hedgeOnPerTryTimeout) return this.hedge(call);
+    if (this.policies.hedgeOnPerTryTimeout) return this.hedge(call);
     a.abandoned = true;
     this.endBudget(call, a, this.resultOf(0, 'timeout', NO_GRPC_STATUS));
     this.endAttempt(call, a, 0, 'timeout', true);
@@ -390,7 +390,7 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
 
   /** Sends the admitted retry after its backoff (or the answer's Retry-After). */
   private startRetry(call: C, retryAfterMs: number): void {
-    const p = this.p;
+    const p = this.policies;
     const delay =
       p.retryAfter && retryAfterMs >= 0 && retryAfterMs <= RETRY_AFTER_MAX_MS
         ? retryAfterMs
@@ -408,7 +408,7 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
 
   /** Whether the request body can be sent again; counts the retry not made when it cannot. */
   private replayable(call: C): boolean {
-    if (call.bodyBytes <= this.p.retryBufferLimitBytes) return true;
+    if (call.bodyBytes <= this.policies.retryBufferLimitBytes) return true;
     this.stats.retryBufferOverflow++;
     return false;
   }
@@ -419,7 +419,7 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
    * failure, timeout, overflow.
    */
   private retryable(status: number, outcome: Outcome, grpcStatus: number): boolean {
-    const retryOn = this.p.retryOn;
+    const retryOn = this.policies.retryOn;
     if (retryOn !== null) return retryOn.matches(status, outcome, grpcStatus);
     return outcome === '5xx' || outcome === 'reset' || outcome === 'connect-failure' || outcome === 'timeout' || outcome === 'overflow';
   }
@@ -434,7 +434,7 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
   private denial: FailureCause = 'budget-exhausted';
 
   private admitRetry(call: C): boolean {
-    const p = this.p;
+    const p = this.policies;
     if (p.budget !== null) {
       if (!p.budget.admit(true)) {
         this.stats.budgetDenied++;
@@ -451,19 +451,19 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
 
   /** An admitted retry is over (its attempt ended, or it was never sent). */
   private releaseRetry(result: AttemptResult): void {
-    if (this.p.budget !== null) this.p.budget.attemptEnded(true, result);
-    else this.p.limits.endRetry();
+    if (this.policies.budget !== null) this.policies.budget.attemptEnded(true, result);
+    else this.policies.limits.endRetry();
   }
 
   /** Tells the budget how attempt `a` ended (a retry gives back its admission). */
   private endBudget(call: C, a: UpstreamAttempt<C>, result: AttemptResult): void {
     if (a.number > 1) this.releaseRetry(result);
-    else if (this.p.budget !== null) this.p.budget.attemptEnded(false, result);
+    else if (this.policies.budget !== null) this.policies.budget.attemptEnded(false, result);
   }
 
   /** Bookkeeping of an attempt that is over for the router: its pool slot, its host, health. */
   private endAttempt(call: C, a: UpstreamAttempt<C>, status: number, outcome: Outcome, health: boolean): void {
-    const p = this.p;
+    const p = this.policies;
     unlink(call, a);
     if (a.number === call.attempts && call.tryTimer !== 0) {
       this.clock.cancel(call.tryTimer);
@@ -564,7 +564,7 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
    */
   private settle(call: C, ok: boolean, cause: FailureCause | null = null): CallHandler<C> {
     call.settled = true;
-    const p = this.p;
+    const p = this.policies;
     const clock = this.clock;
     if (call.routeTimer !== 0) clock.cancel(call.routeTimer);
     if (call.tryTimer !== 0) clock.cancel(call.tryTimer);

@@ -1,6 +1,5 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CallStats, RunReport } from '../../reports/report.js';
+import type { CallStats } from '../../reports/report.js';
 import { simulate } from './scenario-fixture.js';
 
 const steady = (target: string, rate = '200/s', duration = '20s') =>
@@ -222,59 +221,5 @@ describe('mesh policies in the simulator', () => {
     // 10,000 draws at 25%: sd 43; allow 5 sd.
     expect(Math.abs(r.edges['l->A-canary'].requests - 2500)).toBeLessThan(220);
     expect(r.edges['l->A-canary'].requests + r.edges['l->A'].requests).toBe(10_000);
-  });
-});
-
-describe('accounting', () => {
-  /** Every finished call is counted once: ok or one failure cause; every load request ended or is counted interrupted. */
-  function checkAccounting(r: RunReport): void {
-    for (const s of [r.entry, ...Object.values(r.edges), ...Object.values(r.services)]) expect(s.ok + failures(s)).toBe(s.requests);
-    const sent = Object.values(r.load).reduce((n, l) => n + l.requests, 0);
-    const interrupted = Object.values(r.load).reduce((n, l) => n + l.interrupted, 0);
-    expect(r.entry.requests + interrupted).toBe(sent);
-    for (const e of Object.values(r.edges)) expect(e.attempts).toBeGreaterThanOrEqual(e.requests - e.policy.rejected - e.errors['ejected']);
-  }
-
-  it('accounts for every request exactly once, whatever the policies and faults', () => {
-    const fault = fc.oneof(
-      fc.record({ kind: fc.constant('abort' as const), service: fc.constantFrom('B', 'C'), status: fc.constantFrom(500, 503), percent: fc.integer({ min: 10, max: 100 }) }),
-      fc.record({ kind: fc.constant('crash' as const), service: fc.constantFrom('B', 'C'), instance: fc.integer({ min: 0, max: 1 }) }),
-      fc.record({ kind: fc.constant('blackhole' as const), service: fc.constantFrom('B', 'C') }),
-      fc.record({ kind: fc.constant('latency' as const), service: fc.constantFrom('B', 'C'), delay: fc.constantFrom('50ms', '2s') }),
-      fc.record({ kind: fc.constant('ca-outage' as const) }),
-    );
-    const policy = fc.record(
-      {
-        timeout: fc.constantFrom('300ms', '2s'),
-        retries: fc.record({ attempts: fc.integer({ min: 0, max: 3 }), perTryTimeout: fc.constantFrom('100ms', '1s'), retryOn: fc.constantFrom('5xx', 'gateway-error,reset', 'connect-failure'), hedgeOnPerTryTimeout: fc.boolean() }),
-        retryBudget: fc.constantFrom({ type: 'envoy' as const }, { type: 'linkerd' as const }, { type: 'grpc' as const, maxTokens: 10, tokenRatio: 0.1 }, { type: 'adaptive' as const }),
-        outlierDetection: fc.constant({ consecutive5xxErrors: 3, maxEjectionPercent: 50, interval: '1s', baseEjectionTime: '2s' }),
-        failureAccrual: fc.constant({ consecutiveFailures: 3, minPenalty: '500ms' }),
-        circuitBreaker: fc.constant({ slidingWindowSize: 20, minimumNumberOfCalls: 10, waitDurationInOpenState: '1s', permittedNumberOfCallsInHalfOpenState: 2 }),
-        bulkhead: fc.constant({ maxConcurrentCalls: 8 }),
-        loadBalancer: fc.record({ simple: fc.constantFrom('ROUND_ROBIN' as const, 'RANDOM' as const, 'LEAST_REQUEST' as const, 'PEAK_EWMA' as const) }),
-      },
-      { requiredKeys: [] },
-    );
-    fc.assert(
-      fc.property(fc.array(fault, { maxLength: 3 }), policy, fc.boolean(), fc.integer({ min: 1, max: 1000 }), (faults, meshPolicy, propagate, seed) => {
-        const r = simulate(
-          {
-            services: {
-              A: { replicas: 2, concurrency: 8, queue: 8, calls: [{ to: 'B' }, { to: 'C', optional: true }], deadlinePropagation: propagate },
-              B: { replicas: 2, concurrency: 4, queue: 4, latency: { type: 'exponential', mean: '20ms' }, deadlinePropagation: propagate },
-              C: { replicas: 2, concurrency: 4, queue: 4, latency: '5ms' },
-            },
-            mesh: { policies: [{ from: '*', to: '*', ...meshPolicy }] },
-            load: { l: { ...steady('A', '100/s', '4s'), gracefulStop: '1s' } },
-            faults: faults.map((f) => ({ ...f, at: '1s', for: '2s' })),
-            security: { certificates: { ttl: '2s' } },
-          },
-          seed,
-        );
-        checkAccounting(r);
-      }),
-      { numRuns: 40 },
-    );
   });
 });
