@@ -88,8 +88,7 @@ class SyncOkUpstream implements Upstream<BenchCall> {
     a.nextOutstanding = null;
     this.sent++;
     handler.onAttemptSent(a);
-    handler.onAttemptResponseStart(a, 200, 'ok', -1, -1, null, null);
-    handler.onAttemptResponseEnd(a, -1, null);
+    handler.onAttemptResponse(a, 200, 'ok', -1, -1, null);
   }
   abandon(_a: UpstreamAttempt<BenchCall>): void {}
 }

@@ -60,18 +60,22 @@ export class VirtualClock implements Clock {
     return this.queue.schedule(this.queue.now + (delayMs < 0 ? 0 : delayMs), callback, arg);
   }
 
-  /** As {@link VirtualClock.schedule}, for a timer {@link VirtualClock.run} does not wait for (rare: it allocates). */
+  /**
+   * As {@link VirtualClock.schedule}, for a timer {@link VirtualClock.run} does not wait for
+   * (rare: it allocates). Its handle is negative, so cancelling a foreground timer costs no lookup.
+   */
   scheduleBackground<T>(delayMs: number, callback: (arg: T) => void, arg: T): TimerHandle {
     const timer: BackgroundTimer<T> = { clock: this, handle: 0, callback, arg };
     timer.handle = this.schedule(delayMs, fireBackground, timer as BackgroundTimer<unknown>);
     this.background.add(timer.handle);
-    return timer.handle;
+    return -timer.handle;
   }
 
   /** Cancels a pending timer; cancelling a fired or cancelled timer does nothing. */
   cancel(handle: TimerHandle): void {
-    this.queue.cancel(handle);
-    if (this.background.size > 0) this.background.delete(handle);
+    if (handle >= 0) return this.queue.cancel(handle);
+    this.queue.cancel(-handle);
+    this.background.delete(-handle);
   }
 
   /**

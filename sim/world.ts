@@ -189,13 +189,11 @@ export class World {
   }
 }
 
-/** An answer reaches the caller's router: an error, or a response (the simulator's answers are whole: start, then end). */
+/** An answer reaches the caller's router: an error, or a whole response (the simulator's have no body to stream). */
 function deliver(attempt: Attempt): void {
   if (attempt.abandoned) return;
-  const handler = attempt.handler;
-  if (attempt.status === 0) return handler.onAttemptError(attempt, attempt.outcome as FailureCause, attempt.detail);
-  handler.onAttemptResponseStart(attempt, attempt.status, attempt.outcome, NO_GRPC_STATUS, attempt.retryAfterMs, attempt.detail, null);
-  if (!attempt.abandoned) handler.onAttemptResponseEnd(attempt, NO_GRPC_STATUS, null);
+  if (attempt.status === 0) attempt.handler.onAttemptError(attempt, attempt.outcome as FailureCause, attempt.detail);
+  else attempt.handler.onAttemptResponse(attempt, attempt.status, attempt.outcome, NO_GRPC_STATUS, attempt.retryAfterMs, attempt.detail);
 }
 
 /** Hears every call of a run as it is dispatched and as it settles: a test's ledger. */

@@ -48,6 +48,12 @@ export interface AttemptHandler<C extends CallRequest = CallRequest> {
     detail: string | null,
     headers: Headers | null,
   ): void;
+  /**
+   * A whole response at once, for a transport that has it complete (the simulator; a live
+   * adapter that buffered a small answer): {@link AttemptHandler.onAttemptResponseStart}
+   * then {@link AttemptHandler.onAttemptResponseEnd}, with no headers or trailers to pass.
+   */
+  onAttemptResponse(attempt: UpstreamAttempt<C>, status: number, outcome: Outcome, grpcStatus: number, retryAfterMs: number, detail: string | null): void;
   /** A chunk of the response body. */
   onAttemptResponseData(attempt: UpstreamAttempt<C>, chunk: Uint8Array): void;
   /** The response ended; `grpcStatus` from the trailers, or -1 (the status given at the start stands). */

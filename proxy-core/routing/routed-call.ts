@@ -33,14 +33,8 @@ export abstract class RoutedCall implements CallRequest {
   retriesLeft = 0;
   /** @internal Outstanding attempts, newest first. */
   outstanding: UpstreamAttempt<RoutedCall> | null = null;
-  /** @internal The attempt being forwarded after the commit point. */
-  committed: UpstreamAttempt<RoutedCall> | null = null;
-  /** @internal Its status, outcome (as the router judged it at the commit point) and gRPC status. */
-  committedStatus = 0;
-  committedOutcome: Outcome = 'ok';
-  committedGrpcStatus = -1;
-  /** @internal The committed answer's failure detail code, or null. */
-  committedDetail: string | null = null;
+  /** @internal The response being forwarded after the commit point while it streams (allocated then only). */
+  committed: CommittedResponse | null = null;
   /** @internal Hosts 0–31 tried, as bits (Envoy previous_hosts). */
   triedHosts = 0;
   /** @internal Hosts from 32 on tried, when there are that many. */
@@ -64,4 +58,18 @@ export abstract class RoutedCall implements CallRequest {
     readonly headers: Headers,
     readonly startedAt: number,
   ) {}
+}
+
+/**
+ * @internal A response past the commit point whose body is still coming: which attempt
+ * carries it, and how the router judged it when its headers came.
+ */
+export interface CommittedResponse {
+  readonly attempt: UpstreamAttempt<RoutedCall>;
+  readonly status: number;
+  readonly outcome: Outcome;
+  readonly grpcStatus: number;
+  readonly detail: string | null;
+  /** The budget has not yet heard how the attempt ended. */
+  budgetOpen: boolean;
 }

@@ -118,8 +118,6 @@ const HOLD_BREAKER = 1;
 const HOLD_BULKHEAD = 2;
 const HOLD_BUDGET = 4;
 const HOLD_FAULT = 8;
-/** The committed attempt has not yet told the budget how it ended. */
-const HOLD_COMMITTED_BUDGET = 16;
 
 // What to do with a failed attempt (see Router.plan).
 const FINAL = 0;
@@ -282,43 +280,40 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
   onAttemptResponseStart(a: UpstreamAttempt<C>, status: number, outcome: Outcome, grpcStatus: number, retryAfterMs: number, detail: string | null, headers: Headers | null): void {
     if (a.abandoned) return;
     const call = a.call;
-    call.committedDetail = detail;
-    if (outcome === 'ok' || !this.retryable(status, outcome, grpcStatus)) return this.commit(call, a, status, outcome, grpcStatus, headers, true);
-    // The budget hears how this attempt ended before it decides on the next (Envoy resetRetry, then shouldRetry).
-    this.endBudget(call, a, AttemptResult.FailedRetryable);
-    const plan = this.plan(call, othersOut(call, a), outcome as FailureCause);
-    if (plan === FINAL) {
-      if (this.verdict !== outcome) call.committedDetail = null;
-      return this.commit(call, a, status, this.verdict, grpcStatus, headers, false);
-    }
-    this.endAttempt(call, a, status, outcome, true);
-    this.abandon(a);
-    if (plan === RETRY) this.startRetry(call, retryAfterMs);
+    const verdict = this.judge(call, a, status, outcome, grpcStatus, retryAfterMs);
+    if (verdict === null) return;
+    call.committed = { attempt: a as UpstreamAttempt<RoutedCall>, status, outcome: verdict, grpcStatus, detail: verdict === outcome ? detail : null, budgetOpen: this.budgetOpen };
+    call.committedAttempt = a.number;
+    this.dropOthers(call, a);
+    (call.handler as CallHandler<C>).onResponseStart(call, status, headers);
+  }
+
+  /** @internal */
+  onAttemptResponse(a: UpstreamAttempt<C>, status: number, outcome: Outcome, grpcStatus: number, retryAfterMs: number, detail: string | null): void {
+    if (a.abandoned) return;
+    const call = a.call;
+    const verdict = this.judge(call, a, status, outcome, grpcStatus, retryAfterMs);
+    if (verdict === null) return;
+    call.committedAttempt = a.number;
+    this.complete(call, a, status, verdict, grpcStatus, verdict === outcome ? detail : null, this.budgetOpen, null);
   }
 
   /** @internal */
   onAttemptResponseData(a: UpstreamAttempt<C>, chunk: Uint8Array): void {
     const call = a.call;
-    if (a.abandoned || call.committed !== a) return;
+    if (a.abandoned || call.committed === null || call.committed.attempt !== a) return;
     (call.handler as CallHandler<C>).onResponseData(call, chunk);
   }
 
   /** @internal */
   onAttemptResponseEnd(a: UpstreamAttempt<C>, grpcStatus: number, trailers: Headers | null): void {
     const call = a.call;
-    if (a.abandoned || call.committed !== a) return;
-    let outcome = call.committedOutcome;
-    if (grpcStatus !== NO_GRPC_STATUS && outcome === 'ok') outcome = outcomeOfGrpcStatus(grpcStatus);
-    const status = call.committedStatus;
-    const grpc = grpcStatus !== NO_GRPC_STATUS ? grpcStatus : call.committedGrpcStatus;
-    if (call.holds & HOLD_COMMITTED_BUDGET) {
-      call.holds &= ~HOLD_COMMITTED_BUDGET;
-      this.endBudget(call, a, this.resultOf(status, outcome, grpc));
-    }
-    this.endAttempt(call, a, status, outcome, true);
-    a.abandoned = true;
-    const handler = this.settle(call, outcome === 'ok');
-    handler.onResponseEnd(call, outcome, outcome === call.committedOutcome ? call.committedDetail : null, grpc, trailers);
+    const c = call.committed;
+    if (a.abandoned || c === null || c.attempt !== a) return;
+    // A gRPC status in the trailers decides a response whose headers said 200.
+    const outcome = grpcStatus !== NO_GRPC_STATUS && c.outcome === 'ok' ? outcomeOfGrpcStatus(grpcStatus) : c.outcome;
+    const grpc = grpcStatus !== NO_GRPC_STATUS ? grpcStatus : c.grpcStatus;
+    this.complete(call, a, c.status, outcome, grpc, outcome === c.outcome ? c.detail : null, c.budgetOpen, trailers);
   }
 
   /** @internal */
@@ -326,12 +321,45 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
     if (a.abandoned) return;
     const call = a.call;
     a.abandoned = true;
-    const committed = call.committed === a;
-    if (!committed || call.holds & HOLD_COMMITTED_BUDGET) this.endBudget(call, a, this.resultOf(0, cause, NO_GRPC_STATUS));
-    call.holds &= ~HOLD_COMMITTED_BUDGET;
+    const c = call.committed;
+    const committed = c !== null && c.attempt === a;
+    if (!committed || c.budgetOpen) this.endBudget(call, a, this.resultOf(0, cause, NO_GRPC_STATUS));
+    if (committed) c.budgetOpen = false;
     this.endAttempt(call, a, 0, cause, true);
     if (committed) return this.fail(call, cause, detail); // the forwarded response broke: no retry
     this.afterFailure(call, cause, detail);
+  }
+
+  /**
+   * A response's headers are in: returns the outcome to forward it with (its own, or why
+   * the retry it needed was refused), or null when the router retries or waits for another
+   * attempt instead (the attempt is then over and its stream reset). Sets
+   * {@link Router.budgetOpen}: whether the budget has still to hear how the attempt ends.
+   */
+  private judge(call: C, a: UpstreamAttempt<C>, status: number, outcome: Outcome, grpcStatus: number, retryAfterMs: number): Outcome | null {
+    this.budgetOpen = true;
+    if (outcome === 'ok' || !this.retryable(status, outcome, grpcStatus)) return outcome;
+    // The budget hears how this attempt ended before it decides on the next (Envoy resetRetry, then shouldRetry).
+    this.budgetOpen = false;
+    this.endBudget(call, a, AttemptResult.FailedRetryable);
+    const plan = this.plan(call, othersOut(call, a), outcome as FailureCause);
+    if (plan === FINAL) return this.verdict;
+    this.endAttempt(call, a, status, outcome, true);
+    this.abandon(a);
+    if (plan === RETRY) this.startRetry(call, retryAfterMs);
+    return null;
+  }
+
+  /** The forwarded response ended: the attempt's bookkeeping, the call's, then the handler's end. */
+  private complete(call: C, a: UpstreamAttempt<C>, status: number, outcome: Outcome, grpcStatus: number, detail: string | null, budgetOpen: boolean, trailers: Headers | null): void {
+    if (budgetOpen) this.endBudget(call, a, this.resultOf(status, outcome, grpcStatus));
+    this.endAttempt(call, a, status, outcome, true);
+    a.abandoned = true;
+    const streamed = call.committed !== null;
+    call.committed = null;
+    const handler = this.settle(call, outcome === 'ok');
+    if (!streamed) handler.onResponseStart(call, status, null);
+    handler.onResponseEnd(call, outcome, detail, grpcStatus, trailers);
   }
 
   /** A per-try timeout: hedge, or abandon the attempt and treat it as a failure. */
@@ -432,6 +460,8 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
 
   /** Why the last retry was refused. */
   private denial: FailureCause = 'budget-exhausted';
+  /** Set by {@link Router.judge}: the budget has still to hear how the judged attempt ends. */
+  private budgetOpen = true;
 
   private admitRetry(call: C): boolean {
     const p = this.policies;
@@ -484,16 +514,10 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
   }
 
   /**
-   * The commit point: `a`'s response is forwarded. The other attempts are reset, and no retry
-   * or hedge starts after it. `budgetOpen`: the budget has not yet heard how `a` ended.
+   * The commit point of a streamed response: the other attempts are reset, no retry or hedge
+   * starts after it, and the per-try timeout no longer applies (the route timeout still does).
    */
-  private commit(call: C, a: UpstreamAttempt<C>, status: number, outcome: Outcome, grpcStatus: number, headers: Headers | null, budgetOpen: boolean): void {
-    call.committed = a as UpstreamAttempt<RoutedCall>;
-    call.committedAttempt = a.number;
-    call.committedStatus = status;
-    call.committedOutcome = outcome;
-    call.committedGrpcStatus = grpcStatus;
-    if (budgetOpen) call.holds |= HOLD_COMMITTED_BUDGET;
+  private dropOthers(call: C, a: UpstreamAttempt<C>): void {
     if (call.tryTimer !== 0) {
       this.clock.cancel(call.tryTimer);
       call.tryTimer = 0;
@@ -504,7 +528,6 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
       if (o !== a) this.drop(call, o, false);
       o = next;
     }
-    (call.handler as CallHandler<C>).onResponseStart(call, status, headers);
   }
 
   /**
@@ -513,10 +536,10 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
    * still out; otherwise the attempt gets no verdict.
    */
   private drop(call: C, a: UpstreamAttempt<C>, timedOut: boolean): void {
-    if (call.committed !== a || call.holds & HOLD_COMMITTED_BUDGET) {
-      this.endBudget(call, a, timedOut ? this.resultOf(0, 'timeout', NO_GRPC_STATUS) : AttemptResult.Abandoned);
-    }
-    if (call.committed === a) call.holds &= ~HOLD_COMMITTED_BUDGET;
+    const c = call.committed;
+    const committed = c !== null && c.attempt === a;
+    if (!committed || c.budgetOpen) this.endBudget(call, a, timedOut ? this.resultOf(0, 'timeout', NO_GRPC_STATUS) : AttemptResult.Abandoned);
+    if (committed) c.budgetOpen = false;
     this.endAttempt(call, a, 0, 'timeout', timedOut);
     this.abandon(a);
   }
@@ -571,6 +594,7 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
     call.routeTimer = call.tryTimer = 0;
     this.cancelBackoff(call);
     while (call.outstanding !== null) this.drop(call, call.outstanding as UpstreamAttempt<C>, cause === 'timeout');
+    call.committed = null;
     const holds = call.holds;
     if (holds & HOLD_BULKHEAD) p.bulkhead!.exit();
     if (holds & HOLD_BUDGET) p.budget!.callEnded(ok);

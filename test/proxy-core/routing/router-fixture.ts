@@ -32,7 +32,7 @@ export class TestCall extends RoutedCall {
  * inside `send`), reset the stream (`status: 0`), or never answer (`null`). A gRPC answer
  * carries `grpc` in its trailers.
  */
-export type Answer = { delay: number | 'sync'; status: number; retryAfterMs?: number; grpc?: number; cause?: FailureCause } | null;
+export type Answer = { delay: number | 'sync'; status: number; retryAfterMs?: number; grpc?: number; cause?: FailureCause; whole?: boolean } | null;
 
 /** One attempt as the scripted upstream saw it. */
 export interface Sent {
@@ -94,6 +94,7 @@ export class ScriptedUpstream implements Upstream<TestCall> {
     this.open--;
     if (answer.status === 0) return handler.onAttemptError(a, answer.cause ?? 'reset', null);
     const outcome: Outcome = answer.grpc === undefined ? outcomeOfStatus(answer.status) : 'ok';
+    if (answer.whole && answer.grpc === undefined) return handler.onAttemptResponse(a, answer.status, outcome, -1, answer.retryAfterMs ?? -1, null);
     handler.onAttemptResponseStart(a, answer.status, outcome, -1, answer.retryAfterMs ?? -1, null, null);
     if (!a.abandoned) handler.onAttemptResponseEnd(a, answer.grpc ?? -1, null);
   }

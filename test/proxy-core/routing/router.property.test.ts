@@ -20,7 +20,7 @@ import { VirtualClock } from '../../../sim/virtual-clock.js';
 import { JitteredClock, policies, RecordingHandler, ScriptedUpstream, TestCall, type Answer } from './router-fixture.js';
 
 const answer: fc.Arbitrary<Answer> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ delay: fc.oneof(fc.constant('sync' as const), fc.integer({ min: 0, max: 3000 })), status: fc.constantFrom(0, 200, 200, 200, 404, 429, 500, 503), retryAfterMs: fc.option(fc.integer({ min: 0, max: 2000 }), { nil: undefined }), grpc: fc.option(fc.constantFrom(0, 5, 14), { nil: undefined }) }) },
+  { weight: 6, arbitrary: fc.record({ delay: fc.oneof(fc.constant('sync' as const), fc.integer({ min: 0, max: 3000 })), status: fc.constantFrom(0, 200, 200, 200, 404, 429, 500, 503), retryAfterMs: fc.option(fc.integer({ min: 0, max: 2000 }), { nil: undefined }), grpc: fc.option(fc.constantFrom(0, 5, 14), { nil: undefined }), whole: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant(null) },
 );
 
