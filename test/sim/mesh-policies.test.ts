@@ -150,6 +150,21 @@ describe('mesh policies in the simulator', () => {
     expect(withDeadlines.services.B.utilization).toBeLessThan(0.07);
   });
 
+  it("a service's Retry-After makes its callers wait that long instead of their backoff", () => {
+    const run = (retryAfter?: string) =>
+      simulate({
+        services: { A: { calls: [{ to: 'B' }] }, B: { errorRate: 0.1, latency: '1ms', ...(retryAfter ? { retryAfter } : {}) } },
+        mesh: { policies: [{ from: 'A', to: 'B', timeout: '5s', retries: { attempts: 1, retryOn: '5xx', backoff: { type: 'constant', base: '10ms' } } }] },
+        load: { l: steady('A', '50/s', '20s') },
+        security: { mtls: 'DISABLE' },
+      });
+    // A tenth of the calls are retried once: the slowest percent waited the backoff, or the Retry-After.
+    expect(run().edges['A->B'].latency_ms.p99).toBeLessThan(20);
+    const honoured = run('400ms').edges['A->B'].latency_ms.p99;
+    expect(honoured).toBeGreaterThanOrEqual(400);
+    expect(honoured).toBeLessThan(420);
+  });
+
   it('fails mTLS handshakes with an expired certificate during a CA outage, and recovers when the CA is back', () => {
     const r = simulate({
       services: { A: { calls: [{ to: 'B' }] }, B: {} },

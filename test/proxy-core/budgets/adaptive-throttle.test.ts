@@ -53,6 +53,17 @@ describe('AdaptiveThrottle (SRE book ch. 21)', () => {
     expect(t.rejectProbability).toBe(22 / 103);
   });
 
+  it('an answered failure the retry policy does not retry (a 404) is accepted; a retryable one or an abandoned attempt is not', () => {
+    const clock = new VirtualClock();
+    const t = new AdaptiveThrottle(clock, scripted(0.99), { k: 2 });
+    for (let i = 0; i < 10; i++) t.admit(false);
+    t.attemptEnded(false, AttemptResult.FailedOther);
+    t.attemptEnded(false, AttemptResult.Succeeded);
+    t.attemptEnded(false, AttemptResult.FailedRetryable);
+    t.attemptEnded(true, AttemptResult.Abandoned);
+    expect([t.requests, t.accepts]).toEqual([10, 2]);
+  });
+
   it('no draw and no rejection while accepts ≥ requests / K', () => {
     const clock = new VirtualClock();
     const rng = scripted(0);

@@ -19,6 +19,15 @@ describe('GrpcRetryThrottle (A6 retryThrottling)', () => {
     expect(t.admit(true)).toBe(true);
   });
 
+  it('counts only retryable failures and successes: a non-retryable failure or an abandoned hedge changes nothing (A6)', () => {
+    const t = new GrpcRetryThrottle({ maxTokens: 10, tokenRatio: 0.1 });
+    for (let i = 0; i < 20; i++) t.attemptEnded(false, AttemptResult.FailedOther);
+    for (let i = 0; i < 20; i++) t.attemptEnded(true, AttemptResult.Abandoned);
+    expect(t.tokens).toBe(10);
+    t.attemptEnded(false, AttemptResult.FailedRetryable);
+    expect(t.tokens).toBe(9);
+  });
+
   it('clamps tokens to [0, maxTokens] without float drift', () => {
     const t = new GrpcRetryThrottle({ maxTokens: 10, tokenRatio: 0.1 });
     t.attemptEnded(false, AttemptResult.Succeeded);
