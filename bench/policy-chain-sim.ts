@@ -12,24 +12,16 @@
  * answer), no metrics. A call's cost here is the chain plus the event queue work it causes.
  */
 import { Authorizer, type RequestAttributes } from '../proxy-core/identity/authorization-policy.js';
-import { envoyBackoff } from '../proxy-core/routing/backoff.js';
-import { Bulkhead } from '../proxy-core/limits/bulkhead.js';
 import type { CallHandler } from '../proxy-core/call/dispatch.js';
 import type { FailureCause, Outcome } from '../proxy-core/call/failure-cause.js';
 import { NO_HEADERS } from '../proxy-core/call/headers.js';
 import type { AttemptHandler, Upstream, UpstreamAttempt } from '../proxy-core/call/upstream.js';
-import { EnvoyRetryBudget } from '../proxy-core/budgets/envoy-retry-budget.js';
-import { HostSet } from '../proxy-core/balancing/host-set.js';
-import { createLoadBalancer } from '../proxy-core/balancing/load-balancer.js';
-import { OutlierDetector } from '../proxy-core/health/outlier-detection.js';
 import { bucketForRate, RATE_LIMIT_UNIT_MS, RateLimit } from '../proxy-core/limits/rate-limit.js';
-import { ResourceLimits } from '../proxy-core/health/resource-limits.js';
-import { RetryOn } from '../proxy-core/routing/retry-on.js';
 import { RoutedCall } from '../proxy-core/routing/routed-call.js';
-import { DEFAULT_RETRY_BUFFER_LIMIT_BYTES, Router } from '../proxy-core/routing/router.js';
-import { SlidingWindowBreaker } from '../proxy-core/health/sliding-window-breaker.js';
+import { Router } from '../proxy-core/routing/router.js';
 import type { Rng } from '../proxy-core/clock/rng.js';
 import { SeededRng } from '../sim/seeded-rng.js';
+import { chainPolicies } from './policy-chain.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
 
 const GATEWAY = 'cluster.local/ns/default/sa/gateway';
@@ -120,33 +112,7 @@ export class SimulatedChain {
     const clock = this.clock;
     const rng = new SeededRng(1);
     this.upstream = new MixedUpstream(clock, rng.fork('upstream'));
-    const hosts = new HostSet([{ zone: 0 }, { zone: 0 }, { zone: 0 }], clock);
-    this.router = new Router(
-      clock,
-      rng.fork('router'),
-      {
-        routeTimeoutMs: 2000,
-        perTryTimeoutMs: 100,
-        maxRetries: 2,
-        retryOn: RetryOn.parse('5xx,reset'),
-        backoff: envoyBackoff({}),
-        retryAfter: true,
-        avoidPreviousHosts: true,
-        hostSelectionRetryMaxAttempts: 5,
-        hedgeOnPerTryTimeout: false,
-        retryBufferLimitBytes: DEFAULT_RETRY_BUFFER_LIMIT_BYTES,
-        budget: new EnvoyRetryBudget(),
-        limits: new ResourceLimits({ maxRequests: 1024 }),
-        bulkhead: new Bulkhead(256),
-        breaker: new SlidingWindowBreaker(clock, { slidingWindowSize: 100, failureRateThreshold: 50 }),
-        outlier: new OutlierDetector(clock, rng.fork('outlier'), 3, { consecutive5xx: 5, maxEjectionPercent: 34 }),
-        accrual: null,
-        hosts,
-        balancer: createLoadBalancer('least-request', hosts, rng.fork('lb')),
-        fault: null,
-      },
-      this.upstream,
-    );
+    this.router = new Router(clock, rng.fork('router'), chainPolicies(clock, rng, { perTryTimeoutMs: 100, maxConcurrentCalls: 256 }), this.upstream);
   }
 
   /** `n` calls arriving 1 ms apart in virtual time (1,000 calls/s), run until all have ended. */

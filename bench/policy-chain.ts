@@ -14,6 +14,7 @@ import { Authorizer, type RequestAttributes } from '../proxy-core/identity/autho
 import { envoyBackoff } from '../proxy-core/routing/backoff.js';
 import { Bulkhead } from '../proxy-core/limits/bulkhead.js';
 import type { Clock, TimerHandle } from '../proxy-core/clock/clock.js';
+import type { Rng } from '../proxy-core/clock/rng.js';
 import type { CallHandler } from '../proxy-core/call/dispatch.js';
 import { NO_HEADERS } from '../proxy-core/call/headers.js';
 import { EnvoyRetryBudget } from '../proxy-core/budgets/envoy-retry-budget.js';
@@ -25,7 +26,7 @@ import { bucketForRate, RATE_LIMIT_UNIT_MS, RateLimit } from '../proxy-core/limi
 import { ResourceLimits } from '../proxy-core/health/resource-limits.js';
 import { RetryOn } from '../proxy-core/routing/retry-on.js';
 import { RoutedCall } from '../proxy-core/routing/routed-call.js';
-import { DEFAULT_RETRY_BUFFER_LIMIT_BYTES, Router } from '../proxy-core/routing/router.js';
+import { DEFAULT_RETRY_BUFFER_LIMIT_BYTES, Router, type RouterPolicies } from '../proxy-core/routing/router.js';
 import { SlidingWindowBreaker } from '../proxy-core/health/sliding-window-breaker.js';
 import type { AttemptHandler, Upstream, UpstreamAttempt } from '../proxy-core/call/upstream.js';
 import { SeededRng } from '../sim/seeded-rng.js';
@@ -129,35 +130,7 @@ export class PolicyChain {
   bad = 0;
 
   constructor() {
-    const clock = this.clock;
-    const rng = new SeededRng(1);
-    const hosts = new HostSet([{ zone: 0 }, { zone: 0 }, { zone: 0 }], clock);
-    this.router = new Router(
-      clock,
-      rng.fork('router'),
-      {
-        routeTimeoutMs: 2000,
-        perTryTimeoutMs: 500,
-        maxRetries: 2,
-        retryOn: RetryOn.parse('5xx,reset'),
-        backoff: envoyBackoff({}),
-        retryAfter: true,
-        avoidPreviousHosts: true,
-        hostSelectionRetryMaxAttempts: 5,
-        hedgeOnPerTryTimeout: false,
-        retryBufferLimitBytes: DEFAULT_RETRY_BUFFER_LIMIT_BYTES,
-        budget: new EnvoyRetryBudget(),
-        limits: new ResourceLimits({ maxRequests: 1024 }),
-        bulkhead: new Bulkhead(64),
-        breaker: new SlidingWindowBreaker(clock, { slidingWindowSize: 100, failureRateThreshold: 50 }),
-        outlier: new OutlierDetector(clock, rng.fork('outlier'), 3, { consecutive5xx: 5, maxEjectionPercent: 34 }),
-        accrual: null,
-        hosts,
-        balancer: createLoadBalancer('least-request', hosts, rng.fork('lb')),
-        fault: null,
-      },
-      this.upstream,
-    );
+    this.router = new Router(this.clock, new SeededRng(1).fork('router'), chainPolicies(this.clock, new SeededRng(1), { perTryTimeoutMs: 500, maxConcurrentCalls: 64 }), this.upstream);
   }
 
   /** One call through the whole chain: rate limit, authorization, then the router. */
@@ -193,4 +166,35 @@ export class PolicyChain {
 /** What allocating the request alone costs: a bare request per iteration, the same constructor. */
 export function allocateBareRequests(n: number, sink: { last: BenchCall | null }): void {
   for (let i = 0; i < n; i++) sink.last = new BenchCall(i, i);
+}
+
+/**
+ * Every caller-side policy of the benchmarked chain, the same for both policy-chain
+ * benchmarks: route timeout 2 s, 2 retries on '5xx,reset' with Envoy's backoff under an
+ * Envoy budget, avoiding hosts tried, pool thresholds, a bulkhead, a resilience4j breaker,
+ * Envoy outlier detection, least-request over 3 hosts.
+ */
+export function chainPolicies(clock: Clock, rng: Rng, size: { perTryTimeoutMs: number; maxConcurrentCalls: number }): RouterPolicies {
+  const hosts = new HostSet([{ zone: 0 }, { zone: 0 }, { zone: 0 }], clock);
+  return {
+    routeTimeoutMs: 2000,
+    perTryTimeoutMs: size.perTryTimeoutMs,
+    maxRetries: 2,
+    retryOn: RetryOn.parse('5xx,reset'),
+    backoff: envoyBackoff({}),
+    retryAfter: true,
+    avoidPreviousHosts: true,
+    hostSelectionRetryMaxAttempts: 5,
+    hedgeOnPerTryTimeout: false,
+    retryBufferLimitBytes: DEFAULT_RETRY_BUFFER_LIMIT_BYTES,
+    budget: new EnvoyRetryBudget(),
+    limits: new ResourceLimits({ maxRequests: 1024 }),
+    bulkhead: new Bulkhead(size.maxConcurrentCalls),
+    breaker: new SlidingWindowBreaker(clock, { slidingWindowSize: 100, failureRateThreshold: 50 }),
+    outlier: new OutlierDetector(clock, rng.fork('outlier'), 3, { consecutive5xx: 5, maxEjectionPercent: 34 }),
+    accrual: null,
+    hosts,
+    balancer: createLoadBalancer('least-request', hosts, rng.fork('lb')),
+    fault: null,
+  };
 }

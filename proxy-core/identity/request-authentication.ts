@@ -99,7 +99,6 @@ export interface RequestAuthResult {
  */
 export class RequestAuthenticator {
   private readonly clock: Clock;
-  private readonly rules: readonly JwtRule[];
   private readonly locations: readonly CompiledLocation[];
   private readonly skew: number;
   private readonly result: RequestAuthResult = { outcome: 'none', requestPrincipal: null, claims: null, reason: null };
@@ -112,7 +111,6 @@ export class RequestAuthenticator {
    */
   constructor(clock: Clock, rules: readonly JwtRule[], options: RequestAuthenticatorOptions = {}) {
     this.clock = clock;
-    this.rules = rules;
     this.skew = options.clockSkewSeconds ?? DEFAULT_JWT_CLOCK_SKEW_SECONDS;
     if (!(this.skew >= 0)) throw new RangeError(`request authentication: clock skew must be ≥ 0 s, got ${this.skew}`);
     this.locations = compileLocations(rules);

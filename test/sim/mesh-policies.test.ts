@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { CallStats } from '../../reports/report.js';
 import { simulate } from './scenario-fixture.js';
 
 const steady = (target: string, rate = '200/s', duration = '20s') =>
   ({ executor: 'constant-arrival-rate', rate, duration, target, arrivals: 'uniform' }) as const;
 
-const failures = (s: CallStats) => Object.values(s.errors).reduce((a, b) => a + b, 0);
 
 describe('mesh policies in the simulator', () => {
   it('retries failed attempts, counts them, and reports the amplification', () => {

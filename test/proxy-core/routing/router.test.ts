@@ -1,4 +1,3 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { constantBackoff, envoyBackoff } from '../../../proxy-core/routing/backoff.js';
 import { Bulkhead } from '../../../proxy-core/limits/bulkhead.js';
