@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LINKERD_RETRY_BUDGET, LinkerdRetryBudget } from '../../../proxy-core/budgets/linkerd-retry-budget.js';
 import { VirtualClock } from '../../../sim/virtual-clock.js';
+import { AttemptResult } from '../../../proxy-core/budgets/retry-budget.js';
 
 /** Moves the virtual clock forward by `ms`. */
 function advance(clock: VirtualClock, ms: number): void {
@@ -32,10 +33,10 @@ describe('LinkerdRetryBudget (tower TpsBudget)', () => {
     const b = new LinkerdRetryBudget(clock);
     expect(b.admit(false)).toBe(true);
     expect(drain(b)).toBe(100);
-    for (let i = 0; i < 14; i++) b.callEnded(i % 2 === 0);
+    for (let i = 0; i < 14; i++) b.deposit();
     expect(drain(b)).toBe(2); // 14 units: two withdrawals of 5
     expect(b.balance).toBe(4);
-    b.callEnded(true);
+    b.deposit();
     expect(drain(b)).toBe(1);
     expect(b.admit(false)).toBe(true); // first attempts never need the budget
   });
@@ -43,7 +44,7 @@ describe('LinkerdRetryBudget (tower TpsBudget)', () => {
   it('§9.7: deposits expire after the ttl, slot by slot', () => {
     const clock = new VirtualClock();
     const b = new LinkerdRetryBudget(clock, { minRetriesPerSecond: 0 });
-    for (let i = 0; i < 10; i++) b.callEnded(true);
+    for (let i = 0; i < 10; i++) b.deposit();
     advance(clock, 9_500);
     expect(b.balance).toBe(10);
     advance(clock, 1_001);
@@ -54,7 +55,7 @@ describe('LinkerdRetryBudget (tower TpsBudget)', () => {
     const clock = new VirtualClock();
     expect(new LinkerdRetryBudget(clock, { ttlMs: 1000, minRetriesPerSecond: 0, retryRatio: 1 }).admit(true)).toBe(false);
     const leaky = new LinkerdRetryBudget(clock, { ttlMs: 1000, minRetriesPerSecond: 0, retryRatio: 1 });
-    leaky.callEnded(true);
+    leaky.deposit();
     advance(clock, 3000);
     expect(leaky.admit(true)).toBe(false);
     expect(drain(new LinkerdRetryBudget(clock, { ttlMs: 1000, minRetriesPerSecond: 5, retryRatio: 1 }))).toBe(5);
@@ -63,18 +64,30 @@ describe('LinkerdRetryBudget (tower TpsBudget)', () => {
   it("tower's tps_slots", () => {
     const clock = new VirtualClock();
     const b = new LinkerdRetryBudget(clock, { ttlMs: 1000, minRetriesPerSecond: 0, retryRatio: 0.5 });
-    b.callEnded(true);
-    b.callEnded(true);
+    b.deposit();
+    b.deposit();
     advance(clock, 901);
     expect(b.admit(true)).toBe(true); // 900 ms later the deposits still count
     advance(clock, 2001); // blank slate
-    b.callEnded(true);
+    b.deposit();
     advance(clock, 301);
-    b.callEnded(true);
+    b.deposit();
     advance(clock, 801);
-    b.callEnded(true);
+    b.deposit();
     expect(b.admit(true)).toBe(true); // the first deposit expired; the 2nd and 3rd fund it
     expect(b.admit(true)).toBe(false);
+  });
+
+  it('deposits for each response Linkerd will not retry — a success or a 404 — and not for a retryable failure or an abandoned attempt', () => {
+    const clock = new VirtualClock();
+    const b = new LinkerdRetryBudget(clock, { minRetriesPerSecond: 0, retryRatio: 1 });
+    b.attemptEnded(false, AttemptResult.FailedRetryable);
+    b.attemptEnded(true, AttemptResult.Abandoned);
+    b.callEnded(true);
+    expect(b.balance).toBe(0);
+    b.attemptEnded(false, AttemptResult.Succeeded);
+    b.attemptEnded(true, AttemptResult.FailedOther);
+    expect(b.balance).toBe(2);
   });
 
   it('rejects bad config', () => {
