@@ -92,8 +92,7 @@ export class ServiceModel implements InstanceHost {
     }
     if (this.propagatesDeadlines && attempt.deadline !== Infinity) this.world.clock.schedule(attempt.deadline - this.world.clock.now(), this.deadlinePassed, attempt);
     const ms = this.work() * attempt.instance.slowdown;
-    if (ms > 0) this.world.clock.schedule(ms, this.workDone, attempt);
-    else this.workDone(attempt);
+    this.world.after(ms, this.workDone, attempt);
   }
 
   reject(attempt: Attempt, reason: 'overflow' | 'reset'): void {
