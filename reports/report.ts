@@ -145,6 +145,8 @@ export interface RunReport {
   scenario: { name: string; description: string; file: string; sha256: string };
   mode: 'sim' | 'live';
   seed: number;
+  /** Present and true when the run was stopped before its end (SIGINT, SIGTERM): the figures cover what ran. */
+  interrupted?: true;
   engine: { events: number; simulated_ms: number; wall_ms: number };
   /** All traffic entering the mesh from the load (what k6 calls http_req_*). */
   entry: CallStats;

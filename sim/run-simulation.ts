@@ -39,57 +39,117 @@ export interface SimulationOptions {
  * after the load has passed.
  */
 export function runSimulation(scenario: Scenario, source: ScenarioSource, options: SimulationOptions = {}): RunReport {
-  const wall = options.wallClock ?? (() => 0);
-  const startedWall = wall();
-  const seed = options.seed ?? scenario.seed;
-  const world = new World(scenario, seed);
-  world.ledger = options.ledger ?? null;
-  const entry = new EntryMetrics(world.resolutionMs);
-  const loads = Object.entries(scenario.load).map(([name, spec]) => createLoad(name, spec, world, entry));
-  for (const load of loads) load.start();
-
-  const loadEnd = plannedEndMs(scenario);
-  const hardEnd = loadEnd + Math.max(0, ...Object.values(scenario.load).map((l) => l.gracefulStop));
-  world.clock.runUntil(loadEnd, options.progress);
-  drain(world, hardEnd, options.progress);
-  const endMs = world.clock.now();
-  options.afterRun?.(world);
-
-  const report: RunReport = {
-    schema: REPORT_SCHEMA,
-    scenario: { name: scenario.name, description: scenario.description, file: source.file, sha256: source.sha256 },
-    mode: 'sim',
-    seed,
-    engine: { events: world.clock.queue.fired, simulated_ms: round3(endMs), wall_ms: 0 },
-    entry: entry.all.toStats(endMs),
-    load: Object.fromEntries(loads.map((l) => [l.name, l.stats()])),
-    services: Object.fromEntries([...world.services.values()].map((s) => [s.name, serviceStats(s, endMs)])),
-    edges: Object.fromEntries([...world.edges.values()].map((e) => [e.name, e.toStats(endMs)])),
-    events: world.timeline.events,
-    events_dropped: world.timeline.dropped,
-    recovery: [],
-    thresholds: [],
-    ok: true,
-  };
-  report.recovery = faultRecoveries(report.entry.timeseries, faultSpans(scenario));
-  report.thresholds = evaluateThresholds(scenario.thresholds, metricSource(world, entry, loads, endMs, report.recovery));
-  report.ok = report.thresholds.every((t) => t.ok);
-  report.engine.wall_ms = Math.round(wall() - startedWall);
-  return report;
+  const run = new SimulationRun(scenario, source, options);
+  run.advance(Infinity);
+  return run.report();
 }
 
-/** After the load: run until nothing is in flight, or the graceful stop runs out. */
-function drain(world: World, hardEnd: number, progress: Progress | undefined): void {
-  const queue = world.clock.queue;
-  let countdown = progress ? progress.everyEvents : Infinity;
-  while (world.inFlight > 0 && queue.size > 0 && queue.nextTime() <= hardEnd) {
+/**
+ * One simulated run that can be advanced in slices, so that a caller can do other work
+ * between them (the CLI hears SIGINT and SIGTERM there) and stop early: the report of a run
+ * stopped before its end says `interrupted: true`. Slicing changes nothing in the result: the
+ * same events fire in the same order.
+ */
+export class SimulationRun {
+  private readonly world: World;
+  private readonly entry: EntryMetrics;
+  private readonly loads: LoadRunner[];
+  private readonly loadEnd: number;
+  private readonly hardEnd: number;
+  private readonly wall: () => number;
+  private readonly startedWall: number;
+  private readonly seed: number;
+  private draining = false;
+  private done = false;
+  /** Events left until the next progress report. */
+  private countdown: number;
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly source: ScenarioSource,
+    private readonly options: SimulationOptions = {},
+  ) {
+    this.wall = options.wallClock ?? (() => 0);
+    this.startedWall = this.wall();
+    this.seed = options.seed ?? scenario.seed;
+    const world = (this.world = new World(scenario, this.seed));
+    world.ledger = options.ledger ?? null;
+    this.entry = new EntryMetrics(world.resolutionMs);
+    this.loads = Object.entries(scenario.load).map(([name, spec]) => createLoad(name, spec, world, this.entry));
+    for (const load of this.loads) load.start();
+    this.loadEnd = plannedEndMs(scenario);
+    this.hardEnd = this.loadEnd + Math.max(0, ...Object.values(scenario.load).map((l) => l.gracefulStop));
+    this.countdown = options.progress?.everyEvents ?? Infinity;
+  }
+
+  /** Whether the run has reached its end. */
+  get ended(): boolean {
+    return this.done;
+  }
+
+  /**
+   * Fires up to `maxEvents` events: while the load runs, everything due up to its end; then,
+   * while calls are in flight, until the longest graceful stop. Returns true once the run
+   * has ended.
+   */
+  advance(maxEvents: number): boolean {
+    const queue = this.world.clock.queue;
+    let budget = maxEvents;
+    if (!this.draining) {
+      while (queue.size > 0 && queue.nextTime() <= this.loadEnd) {
+        if (budget-- <= 0) return false;
+        this.fire();
+      }
+      if (this.loadEnd > queue.now) queue.now = this.loadEnd;
+      this.draining = true;
+    }
+    while (this.world.inFlight > 0 && queue.size > 0 && queue.nextTime() <= this.hardEnd) {
+      if (budget-- <= 0) return false;
+      this.fire();
+    }
+    if (this.world.inFlight > 0) queue.now = Math.max(queue.now, this.hardEnd);
+    this.done = true;
+    return true;
+  }
+
+  private fire(): void {
+    const queue = this.world.clock.queue;
     queue.fireNext();
-    if (--countdown === 0) {
-      progress!.report(queue.now, queue.fired);
-      countdown = progress!.everyEvents;
+    if (--this.countdown === 0) {
+      const progress = this.options.progress!;
+      progress.report(queue.now, queue.fired);
+      this.countdown = progress.everyEvents;
     }
   }
-  if (world.inFlight > 0) queue.now = Math.max(queue.now, hardEnd);
+
+  /** The run's report, as it stands: `interrupted` when the run was stopped before its end. */
+  report(): RunReport {
+    const { world, entry, loads, scenario, source } = this;
+    const endMs = world.clock.now();
+    this.options.afterRun?.(world);
+    const report: RunReport = {
+      schema: REPORT_SCHEMA,
+      scenario: { name: scenario.name, description: scenario.description, file: source.file, sha256: source.sha256 },
+      mode: 'sim',
+      seed: this.seed,
+      ...(this.done ? {} : { interrupted: true }),
+      engine: { events: world.clock.queue.fired, simulated_ms: round3(endMs), wall_ms: 0 },
+      entry: entry.all.toStats(endMs),
+      load: Object.fromEntries(loads.map((l) => [l.name, l.stats()])),
+      services: Object.fromEntries([...world.services.values()].map((s) => [s.name, serviceStats(s, endMs)])),
+      edges: Object.fromEntries([...world.edges.values()].map((e) => [e.name, e.toStats(endMs)])),
+      events: world.timeline.events,
+      events_dropped: world.timeline.dropped,
+      recovery: [],
+      thresholds: [],
+      ok: true,
+    };
+    report.recovery = faultRecoveries(report.entry.timeseries, faultSpans(scenario));
+    report.thresholds = evaluateThresholds(scenario.thresholds, metricSource(world, entry, loads, endMs, report.recovery));
+    report.ok = report.thresholds.every((t) => t.ok);
+    report.engine.wall_ms = Math.round(this.wall() - this.startedWall);
+    return report;
+  }
 }
 
 /** Mean fraction of the service's workers busy over the run. */

@@ -8,6 +8,10 @@ export const ExitCode = {
   BadInput: 2,
   /** The run itself could not be carried out. */
   RunFailed: 3,
+  /** Stopped by SIGINT (Ctrl-C): 128 + 2, as shells report it; the partial report is written. */
+  Interrupted: 130,
+  /** Stopped by SIGTERM: 128 + 15, as shells report it; the partial report is written. */
+  Terminated: 143,
 } as const;
 
 /** A bad command line (exit code 2). */

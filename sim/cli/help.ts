@@ -14,8 +14,10 @@ Examples
   faultline validate scenarios/*.yaml
 
 Exit codes
-  0  every threshold held          2  bad input (usage, or a scenario that does not validate)
-  1  a threshold failed            3  the run could not be carried out
+  0  every threshold held          2  bad input (usage, a scenario that does not validate,
+  1  a threshold failed               or one too large to run here)
+  3  the run could not be carried out
+  130, 143  stopped by SIGINT, SIGTERM: the report written covers what ran (interrupted)
 
 Environment
   NO_COLOR     no colour in the output (https://no-color.org)
@@ -37,9 +39,13 @@ Options
   --out DIR         also write DIR/report.json and DIR/summary.txt
   --json            print the report (faultline.report/v1) on stdout and nothing else
   --quiet           print nothing but errors; rely on the exit code
+  --allow-large     run a scenario estimated at more than 1e9 events (about 10 minutes);
+                    without it such a run is refused (exit 2) with what to change
   -h, --help        this help
 
-A progress bar appears on a terminal when a run takes longer than a second.`;
+A progress bar appears on a terminal when a run takes longer than a second. Ctrl-C (SIGINT)
+or SIGTERM stops the run: its report so far is printed or written, marked interrupted, and
+the exit code is 130 or 143.`;
 
 export const VALIDATE_HELP = `faultline validate FILE...
 

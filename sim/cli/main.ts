@@ -9,7 +9,8 @@ import { loadScenarioFile } from '../../scenarios/parse-scenario.js';
 import { isScenarioError } from '../../scenarios/scenario-error.js';
 import { ScenarioSchema } from '../../scenarios/schema.js';
 import { plannedEndMs } from '../planned-end.js';
-import { runSimulation } from '../run-simulation.js';
+import { costProblems, describeCost, estimateCost, ScenarioTooLargeError } from '../cost-estimate.js';
+import { SimulationRun } from '../run-simulation.js';
 import { ExitCode, RunError, UsageError } from './exit-codes.js';
 import { MAIN_HELP, RUN_HELP, SCHEMA_HELP, VALIDATE_HELP } from './help.js';
 import { ProgressBar } from './progress-bar.js';
@@ -19,13 +20,13 @@ const HELP: Record<string, string> = { run: RUN_HELP, validate: VALIDATE_HELP, s
 /** Runs the CLI with `argv` (without node and the script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   try {
-    return dispatchCommand(argv);
+    return await dispatchCommand(argv);
   } catch (error) {
     return reportError(error);
   }
 }
 
-function dispatchCommand(argv: string[]): number {
+function dispatchCommand(argv: string[]): number | Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help') return print(MAIN_HELP);
   if (command === '--version' || command === '-v') return print(VERSION);
@@ -43,7 +44,7 @@ function dispatchCommand(argv: string[]): number {
   }
 }
 
-function runCommand(args: string[]): number {
+async function runCommand(args: string[]): Promise<number> {
   const { values, positionals } = asUsage(() =>
     parseArgs({
       args,
@@ -55,6 +56,7 @@ function runCommand(args: string[]): number {
         out: { type: 'string' },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
+        'allow-large': { type: 'boolean', default: false },
       },
     }),
   );
@@ -64,15 +66,50 @@ function runCommand(args: string[]): number {
   const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
 
   const loaded = loadScenarioFile(positionals[0]);
+  const cost = estimateCost(loaded.scenario);
+  const problems = costProblems(loaded.scenario, cost, values['allow-large']);
+  if (problems.length > 0) throw new ScenarioTooLargeError(loaded.file, problems);
   const tty = process.stderr.isTTY && !values.json && !values.quiet;
+  // Without a terminal (CI logs) a line says the run has begun and what it will cost; on a terminal the progress bar does.
+  if (!process.stderr.isTTY && !values.quiet) process.stderr.write(`faultline: running ${loaded.file} (sim, seed ${seed ?? loaded.scenario.seed}): ${describeCost(cost)}\n`);
   const bar = tty ? new ProgressBar(process.stderr, plannedEndMs(loaded.scenario)) : undefined;
-  const report = runSimulation(loaded.scenario, { file: loaded.file, sha256: loaded.sha256 }, { seed, progress: bar, wallClock: Date.now });
+  const run = new SimulationRun(loaded.scenario, { file: loaded.file, sha256: loaded.sha256 }, { seed, progress: bar, wallClock: Date.now });
+  const signal = await runUntilSignal(run);
   bar?.clear();
+  const report = run.report();
 
   if (values.out) writeOutputs(values.out, report);
   if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else if (!values.quiet) process.stdout.write(`${renderSummary(report, { color: shouldUseColor(process.stdout, process.env) })}\n`);
+  if (signal !== null) {
+    process.stderr.write(`faultline: stopped by ${signal} at ${(report.engine.simulated_ms / 1000).toFixed(1)} s simulated; the report covers what ran (interrupted: true)\n`);
+    return signal === 'SIGINT' ? ExitCode.Interrupted : ExitCode.Terminated;
+  }
   return report.ok ? ExitCode.Ok : ExitCode.ThresholdFailed;
+}
+
+/** Events fired between two looks at the signals: a few milliseconds of work. */
+const EVENTS_PER_SLICE = 20_000;
+
+/**
+ * Advances `run` slice by slice, handing control back to Node between slices so that SIGINT
+ * and SIGTERM are heard; the first one stops the run at the next slice boundary. Returns the
+ * signal that stopped it, or null when it ran to its end.
+ */
+async function runUntilSignal(run: SimulationRun): Promise<NodeJS.Signals | null> {
+  let signal: NodeJS.Signals | null = null;
+  const stop = (received: NodeJS.Signals): void => {
+    signal ??= received;
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    while (signal === null && !run.advance(EVENTS_PER_SLICE)) await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  return signal;
 }
 
 function validateCommand(args: string[]): number {
@@ -119,6 +156,10 @@ function reportError(error: unknown): number {
     return ExitCode.BadInput;
   }
   if (error instanceof ThresholdTargetError) {
+    process.stderr.write(`faultline: ${error.message}\n`);
+    return ExitCode.BadInput;
+  }
+  if (error instanceof ScenarioTooLargeError) {
     process.stderr.write(`faultline: ${error.message}\n`);
     return ExitCode.BadInput;
   }
