@@ -148,7 +148,10 @@ export interface RunReport {
   /** Present and true when the run was stopped before its end (SIGINT, SIGTERM): the figures cover what ran. */
   interrupted?: true;
   engine: { events: number; simulated_ms: number; wall_ms: number };
-  /** All traffic entering the mesh from the load (what k6 calls http_req_*). */
+  /**
+   * All traffic entering the mesh from the load (what k6 calls http_req_*). Its attempts,
+   * retries and amplification are those of the loads' edges into the mesh (`<load>-><target>`).
+   */
   entry: CallStats;
   load: Record<string, LoadStats>;
   services: Record<string, ServiceStats>;

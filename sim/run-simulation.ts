@@ -1,8 +1,9 @@
 import type { Progress } from './virtual-clock.js';
 import type { CallMetrics } from '../reports/call-metrics.js';
+import { withLoadAttempts } from '../reports/entry-attempts.js';
 import type { MetricSource, StatsView } from '../reports/metric-source.js';
 import { faultRecoveries, type FaultSpan } from '../reports/recovery.js';
-import { REPORT_SCHEMA, type FaultRecovery, type RunReport, type ServiceStats } from '../reports/report.js';
+import { REPORT_SCHEMA, type EdgeStats, type FaultRecovery, type RunReport, type ServiceStats } from '../reports/report.js';
 import { evaluateThresholds } from '../reports/thresholds.js';
 import { round3 } from '../reports/time-series.js';
 import type { Scenario } from '../scenarios/schema.js';
@@ -144,6 +145,7 @@ export class SimulationRun {
       thresholds: [],
       ok: true,
     };
+    report.entry = withLoadAttempts(report.entry, loadEdges(report, scenario));
     report.recovery = faultRecoveries(report.entry.timeseries, faultSpans(scenario));
     report.thresholds = evaluateThresholds(scenario.thresholds, metricSource(world, entry, loads, endMs, report.recovery));
     report.ok = report.thresholds.every((t) => t.ok);
@@ -181,6 +183,13 @@ function serviceStats(service: ServiceModel, endMs: number): ServiceStats {
     mean_sojourn_ms: round3(completed ? sojourn / completed : 0),
     throughput_per_s: round6((completed / span) * 1000),
   };
+}
+
+/** The stats of the edges the loads send on (their caller is a load, not a service). */
+function loadEdges(report: RunReport, scenario: Scenario): EdgeStats[] {
+  return Object.entries(report.edges)
+    .filter(([name]) => Object.hasOwn(scenario.load, name.slice(0, name.indexOf('->'))))
+    .map(([, stats]) => stats);
 }
 
 /** The scenario's faults as spans for the recovery computation. */
