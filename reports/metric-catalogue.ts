@@ -45,7 +45,7 @@ export const METRICS: Readonly<Record<MetricName, MetricSpec>> = {
     type: 'Gauge',
     tags: ['service'],
     requiredTag: 'service',
-    description: "mean fraction of a service's workers busy",
+    description: "mean fraction of a service's workers busy over its active interval (first arrival to last departure)",
   },
   amplification: {
     type: 'Gauge',

@@ -35,7 +35,7 @@ export interface TrafficSelector {
 export interface MetricSource {
   /** The stats of a selection of traffic; `undefined` when the run has no such service, edge or class. */
   stats(selector: TrafficSelector): StatsView | undefined;
-  /** Mean fraction of the service's workers busy; `undefined` when the run has no such service. */
+  /** Mean fraction of the service's workers busy over its active interval; `undefined` when the run has no such service. */
   utilization(service: string): number | undefined;
   /** Attempts ÷ requests on an edge, at a service, or (no selector) over every edge; `undefined` when there is no such edge or service, null without requests. */
   amplification(selector: TrafficSelector): number | null | undefined;

@@ -49,16 +49,28 @@ export interface CallStats {
   timeseries: TimeSeries;
 }
 
-/** A service: its calls as its instances saw them (queueing included), plus load on its workers. */
+/** A span of simulated time, [from_ms, to_ms]. */
+export interface ActiveInterval {
+  from_ms: number;
+  to_ms: number;
+}
+
+/**
+ * A service: its calls as its instances saw them (queueing included), plus load on its
+ * workers. Utilization, mean in system and throughput are averaged over `active`, the time
+ * the service had work, so a service whose load ran for part of the run is not diluted.
+ */
 export interface ServiceStats extends CallStats {
   instances: number;
-  /** Mean fraction of workers busy over the run. */
+  /** From the first request's arrival at an instance to the last one's departure (the run's end if some were still there); null: none arrived. */
+  active: ActiveInterval | null;
+  /** Mean fraction of workers busy over `active`. */
   utilization: number;
-  /** Mean number of requests at the service's instances (queued or in service): L in Little's law. */
+  /** Mean number of requests at the service's instances (queued or in service) over `active`: L in Little's law. */
   mean_in_system: number;
   /** Mean time a request spent at an instance, queueing included: W in Little's law (ms). */
   mean_sojourn_ms: number;
-  /** Requests answered by the instances per second: λ in Little's law. */
+  /** Requests answered by the instances per second of `active`: λ in Little's law. */
   throughput_per_s: number;
 }
 

@@ -41,6 +41,9 @@ export class Instance {
   /** Requests that left (answered or reset), and the sum of their times at this instance (Little's W). */
   completed = 0;
   sojournSum = 0;
+  /** When the first request arrived (-1: none yet) and the last one left: the instance's active interval. */
+  firstArrivalMs = -1;
+  lastDepartureMs = -1;
 
   constructor(
     readonly service: string,
@@ -57,6 +60,7 @@ export class Instance {
   accept(attempt: Attempt): void {
     this.account();
     attempt.arrivedAt = this.host.now();
+    if (this.firstArrivalMs < 0) this.firstArrivalMs = attempt.arrivedAt;
     if (this.busy < this.host.concurrency) this.start(attempt);
     else if (this.waiting.length < this.host.queueLimit) {
       attempt.state = AttemptState.Queued;
@@ -116,7 +120,8 @@ export class Instance {
 
   private depart(attempt: Attempt): void {
     this.completed++;
-    this.sojournSum += this.host.now() - attempt.arrivedAt;
+    this.lastDepartureMs = this.host.now();
+    this.sojournSum += this.lastDepartureMs - attempt.arrivedAt;
   }
 
   private resetAttempt(attempt: Attempt): void {

@@ -3,7 +3,7 @@ import type { CallMetrics } from '../reports/call-metrics.js';
 import { withLoadAttempts } from '../reports/entry-attempts.js';
 import type { MetricSource, StatsView } from '../reports/metric-source.js';
 import { faultRecoveries, type FaultSpan } from '../reports/recovery.js';
-import { REPORT_SCHEMA, type EdgeStats, type FaultRecovery, type RunReport, type ServiceStats } from '../reports/report.js';
+import { REPORT_SCHEMA, type ActiveInterval, type EdgeStats, type FaultRecovery, type RunReport, type ServiceStats } from '../reports/report.js';
 import { evaluateThresholds } from '../reports/thresholds.js';
 import { round3 } from '../reports/time-series.js';
 import type { Scenario } from '../scenarios/schema.js';
@@ -154,14 +154,35 @@ export class SimulationRun {
   }
 }
 
-/** Mean fraction of the service's workers busy over the run. */
+/** Mean fraction of the service's workers busy over its active interval. */
 function utilization(service: ServiceModel, endMs: number): number {
   let busy = 0;
   for (const i of service.instances) {
     i.account();
     busy += i.busyArea;
   }
-  return round6(busy / ((endMs > 0 ? endMs : 1) * service.instances.length * service.concurrency));
+  return round6(busy / (activeSpan(activeInterval(service, endMs)) * service.instances.length * service.concurrency));
+}
+
+/**
+ * From the first request's arrival at one of the service's instances to the last one's
+ * departure (the run's end when some are still there); null when none arrived. Nothing is
+ * at the service outside it, so its time averages are taken over it.
+ */
+function activeInterval(service: ServiceModel, endMs: number): ActiveInterval | null {
+  let from = Infinity;
+  let to = -Infinity;
+  for (const i of service.instances) {
+    if (i.firstArrivalMs < 0) continue;
+    from = Math.min(from, i.firstArrivalMs);
+    to = Math.max(to, i.busy + i.waiting.length > 0 ? endMs : i.lastDepartureMs);
+  }
+  return from === Infinity ? null : { from_ms: round3(from), to_ms: round3(to) };
+}
+
+/** The length of an active interval in ms, at least 1 so that an empty one averages to 0. */
+function activeSpan(active: ActiveInterval | null): number {
+  return active === null ? 1 : Math.max(1, active.to_ms - active.from_ms);
 }
 
 function serviceStats(service: ServiceModel, endMs: number): ServiceStats {
@@ -174,10 +195,12 @@ function serviceStats(service: ServiceModel, endMs: number): ServiceStats {
     completed += i.completed;
     sojourn += i.sojournSum;
   }
-  const span = endMs > 0 ? endMs : 1;
+  const active = activeInterval(service, endMs);
+  const span = activeSpan(active);
   return {
     ...service.metrics.toStats(endMs),
     instances: service.instances.length,
+    active,
     utilization: utilization(service, endMs),
     mean_in_system: round6(inSystem / span),
     mean_sojourn_ms: round3(completed ? sojourn / completed : 0),

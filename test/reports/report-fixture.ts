@@ -24,7 +24,7 @@ function edgeStats(stats: CallStats): EdgeStats {
 }
 
 function serviceStats(stats: CallStats): ServiceStats {
-  return { ...stats, instances: 2, utilization: 0.5, mean_in_system: 3, mean_sojourn_ms: 20, throughput_per_s: 40 };
+  return { ...stats, instances: 2, active: { from_ms: 0, to_ms: 300_000 }, utilization: 0.5, mean_in_system: 3, mean_sojourn_ms: 20, throughput_per_s: 40 };
 }
 
 /** A small report: entry into checkout, checkout calling payments and inventory. */
