@@ -1,101 +1,75 @@
 /**
- * Recovery time after a fault: from the fault's end until the entry's success rate and p99
- * are back within 10% of their values before the fault. Computed from the entry's time
- * series, so it costs nothing during the run.
+ * What "recovered" means. After a fault ends, the entry has recovered at the first moment,
+ * on a grid of {@link RECOVERY_STEP_MS} from the fault's end, from which the next
+ * {@link RECOVERY_WINDOW_MS} of entry traffic is back within {@link RECOVERY_TOLERANCE} of
+ * the baseline: the requests that finished in those 10 s succeeded at least 90% as often as
+ * in the baseline, and their p99 is at most 110% of the baseline's (up to sampling noise, see
+ * {@link backWithinTolerance}). The baseline is the entry traffic that finished in the
+ * {@link BASELINE_MS} before the fault started.
+ *
+ * Both are measured on every finished request (see `RecoveryRecorder`), not on the report's
+ * time series, so the figure does not depend on `report.resolution`.
  */
-import type { FaultRecovery, TimeSeries } from './report.js';
+import type { FaultRecovery } from './report.js';
 
-/** Tolerance around the pre-fault values (the issue's "within 10%"). */
+/** Tolerance around the baseline: success at least 90% of it, p99 at most 110% of it. */
 export const RECOVERY_TOLERANCE = 0.1;
-/** Intervals looked at together, so that one noisy interval's p99 neither makes nor breaks recovery. */
-export const RECOVERY_WINDOW_INTERVALS = 10;
-/** Intervals before a fault that make its baseline (60 at the default 1-s resolution). */
-export const BASELINE_INTERVALS = 60;
+/** How much traffic before a fault makes its baseline (less when the fault starts earlier in the run). */
+export const BASELINE_MS = 60_000;
+/** The sliding window that must be back within tolerance. */
+export const RECOVERY_WINDOW_MS = 10_000;
+/** The window slides by this much: recovery times are multiples of it. */
+export const RECOVERY_STEP_MS = 100;
 
-/** A fault's span, as the recovery computation needs it. */
-export interface FaultSpan {
-  fault: number;
-  kind: string;
-  target: string;
-  startMs: number;
-  endMs: number;
+/** The entry before a fault: requests finished in the baseline window, their success rate and p99. */
+export interface Baseline {
+  requests: number;
+  success: number;
+  p99_ms: number;
 }
 
-/** Success rate and p99 over a run of intervals, or null when they saw no request. */
-interface WindowStats {
-  success: number;
-  p99: number;
+/** Requests finished in one sliding window after a fault, and how many of them were slower than {@link slowerThanMs}. */
+export interface WindowCounts {
+  requests: number;
+  ok: number;
+  slow: number;
+}
+
+/** The latency above which a request counts as slow against `baseline`: 110% of its p99. */
+export function slowerThanMs(baseline: Baseline): number {
+  return baseline.p99_ms * (1 + RECOVERY_TOLERANCE);
 }
 
 /**
- * Recovery after each fault. The baseline is the success rate and the median of the
- * per-interval p99 over up to {@link BASELINE_INTERVALS} intervals before the fault; the
- * entry has recovered at the start of the first window of {@link RECOVERY_WINDOW_INTERVALS}
- * intervals, at or after the fault's end, with traffic in every interval, whose success rate
- * is at least 90% of the baseline's and whose median p99 is at most 110% of it. No such
- * window before the traffic ends: never (null).
+ * Sampling noise allowed in a window's p99, in standard deviations: a p99 of 10 s of traffic
+ * wanders by several percent from window to window, enough to cross a 10% tolerance now and
+ * then on a mesh that is fine. 3 keeps such false alarms to about one window in a thousand.
  */
-export function faultRecoveries(series: TimeSeries, faults: readonly FaultSpan[]): FaultRecovery[] {
-  return faults.map((f) => recoveryOf(series, f));
+export const P99_NOISE_SD = 3;
+
+/**
+ * Whether a window is back within tolerance of `baseline`: it has traffic, its success rate
+ * is at least 90% of the baseline's, and its p99 is at most 110% of the baseline's up to
+ * sampling noise — at most 1% of its requests, plus {@link P99_NOISE_SD} standard deviations
+ * of that count (√(0.0099·requests)), were slower than 110% of the baseline's p99.
+ */
+export function backWithinTolerance(window: WindowCounts, baseline: Baseline): boolean {
+  const { requests, ok, slow } = window;
+  if (requests === 0) return false;
+  return ok / requests >= baseline.success * (1 - RECOVERY_TOLERANCE) && slow <= allowedSlow(requests);
 }
 
-function recoveryOf(series: TimeSeries, f: FaultSpan): FaultRecovery {
-  const res = series.resolution_ms;
-  const startIndex = Math.floor(f.startMs / res);
-  const baseline = windowStats(series, Math.max(0, startIndex - BASELINE_INTERVALS), startIndex);
-  const out: FaultRecovery = {
-    fault: f.fault,
-    kind: f.kind,
-    target: f.target,
-    start_ms: f.startMs,
-    end_ms: f.endMs,
-    baseline: baseline && { success: round6(baseline.success), p99_ms: baseline.p99 },
-    recovery_ms: null,
-    recovered: false,
-  };
-  if (!baseline) return out;
-  const last = lastIndexWithTraffic(series);
-  for (let i = Math.ceil(f.endMs / res); i + RECOVERY_WINDOW_INTERVALS - 1 <= last; i++) {
-    const window = windowStats(series, i, i + RECOVERY_WINDOW_INTERVALS);
-    if (window && hasTrafficThroughout(series, i, i + RECOVERY_WINDOW_INTERVALS) && withinTolerance(window, baseline)) {
-      out.recovery_ms = Math.max(0, i * res - f.endMs);
-      out.recovered = true;
-      break;
-    }
-  }
-  return out;
+/** How many of `requests` may be slower than 110% of the baseline's p99: the 1% a p99 allows, plus the sampling noise. */
+export function allowedSlow(requests: number): number {
+  return requests / 100 + P99_NOISE_SD * Math.sqrt(0.0099 * requests);
 }
 
-function withinTolerance(window: WindowStats, baseline: WindowStats): boolean {
-  return window.success >= baseline.success * (1 - RECOVERY_TOLERANCE) && window.p99 <= baseline.p99 * (1 + RECOVERY_TOLERANCE);
-}
-
-/** Success and median p99 over intervals [from, to). */
-function windowStats(series: TimeSeries, from: number, to: number): WindowStats | null {
-  let requests = 0;
-  let ok = 0;
-  const p99s: number[] = [];
-  for (let i = from; i < to && i < series.requests.length; i++) {
-    if (series.requests[i] === 0) continue;
-    requests += series.requests[i];
-    ok += series.ok[i];
-    p99s.push(series.p99_ms[i]);
-  }
-  if (requests === 0) return null;
-  p99s.sort((a, b) => a - b);
-  return { success: ok / requests, p99: p99s[(p99s.length - 1) >> 1] };
-}
-
-function hasTrafficThroughout(series: TimeSeries, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (!(series.requests[i] > 0)) return false;
-  return true;
-}
-
-function lastIndexWithTraffic(series: TimeSeries): number {
-  for (let i = series.requests.length - 1; i >= 0; i--) if (series.requests[i] > 0) return i;
-  return -1;
-}
-
-function round6(x: number): number {
-  return Number(x.toPrecision(6));
+/**
+ * The longest recovery over the faults whose recovery was measured (ms): Infinity when one
+ * did not recover before the run ended; null when none was measured (no baseline, skipped,
+ * or the run ended during the fault). The `recovery_time` metric of thresholds.
+ */
+export function longestRecoveryMs(recovery: readonly Pick<FaultRecovery, 'status' | 'recovery_ms'>[]): number | null {
+  const measured = recovery.filter((r) => r.status === 'no-impact-after' || r.status === 'recovered' || r.status === 'not-recovered');
+  return measured.length === 0 ? null : Math.max(...measured.map((r) => r.recovery_ms ?? Infinity));
 }

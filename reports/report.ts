@@ -50,7 +50,7 @@ export interface CallStats {
 }
 
 /** A span of simulated time, [from_ms, to_ms]. */
-export interface ActiveInterval {
+export interface TimeSpan {
   from_ms: number;
   to_ms: number;
 }
@@ -63,7 +63,7 @@ export interface ActiveInterval {
 export interface ServiceStats extends CallStats {
   instances: number;
   /** From the first request's arrival at an instance to the last one's departure (the run's end if some were still there); null: none arrived. */
-  active: ActiveInterval | null;
+  active: TimeSpan | null;
   /** Mean fraction of workers busy over `active`. */
   utilization: number;
   /** Mean number of requests at the service's instances (queued or in service) over `active`: L in Little's law. */
@@ -116,8 +116,54 @@ export interface EdgeStats extends CallStats {
 }
 
 /**
- * How long the entry traffic took to recover after a fault ended: until success rate and p99
- * were back within 10% of their values before the fault, and stayed there.
+ * What the recovery figure of a fault says:
+ * - `no-impact-after`: the entry was within tolerance from the fault's end on (`recovery_ms` 0);
+ * - `recovered`: it was back within tolerance `recovery_ms` after the fault's end;
+ * - `not-recovered`: it was not back before the run ended (the signature of a metastable failure);
+ * - `no-baseline`: no entry request finished in the minute before the fault: nothing to recover to;
+ * - `run-ended-during-fault`: the run ended before the fault did;
+ * - `skipped`: the run ended before the fault's start: it never happened.
+ */
+export type RecoveryStatus = 'no-impact-after' | 'recovered' | 'not-recovered' | 'no-baseline' | 'run-ended-during-fault' | 'skipped';
+
+/** Requests finished in one window of the report's time series, their success rate and p99. */
+export interface WindowStats {
+  requests: number;
+  ok: number;
+  /** ok ÷ requests over the window; null without requests. */
+  success: number | null;
+  /** The median of the p99s of the window's intervals that have requests; null without requests. */
+  p99_ms: number | null;
+}
+
+/** One traffic's figures before, during and after a fault. */
+export interface WindowFigures {
+  before: WindowStats;
+  during: WindowStats;
+  after: WindowStats;
+}
+
+/**
+ * The entry and the affected services before, during and after a fault, from the time
+ * series in this report: `--json` consumers can recompute every figure from `spans`.
+ */
+export interface FaultWindows {
+  /**
+   * Each window as whole intervals of the time series, [from_ms, to_ms): during, every
+   * interval the fault overlaps; before and after, the intervals in the minute (at least one
+   * interval) before and after those, within the run.
+   */
+  spans: { before: TimeSpan; during: TimeSpan; after: TimeSpan };
+  entry: WindowFigures;
+  /** The fault's targets and every service that calls one of them, directly or through other services, in `services` order. */
+  services: Record<string, WindowFigures>;
+}
+
+/**
+ * A fault, what it did and how the entry traffic recovered from it. Recovery is measured
+ * on every finished entry request, independently of the report's resolution: the first
+ * time after the fault's end from which a 10 s window of entry traffic is back within 10%
+ * of the baseline (success rate and p99 of the minute before the fault).
  */
 export interface FaultRecovery {
   /** Index of the fault in the scenario. */
@@ -126,11 +172,15 @@ export interface FaultRecovery {
   target: string;
   start_ms: number;
   end_ms: number;
-  /** Success rate and p99 of the entry before the fault (null without traffic). */
-  baseline: { success: number; p99_ms: number } | null;
-  /** Milliseconds from the fault's end to recovery; null: never recovered (the signature of a metastable failure) or not measurable. */
+  status: RecoveryStatus;
+  /** The entry's requests, success rate and p99 in the minute before the fault (null: none, or skipped). */
+  baseline: { requests: number; success: number; p99_ms: number } | null;
+  /** Milliseconds from the fault's end to recovery, a multiple of 100; 0: no impact after the fault ended; null unless `recovered`. */
   recovery_ms: number | null;
+  /** True for `no-impact-after` and `recovered`. */
   recovered: boolean;
+  /** Success and p99 before, during and after the fault; null when it was skipped. */
+  windows: FaultWindows | null;
 }
 
 /** One evaluated threshold. */
@@ -171,7 +221,7 @@ export interface RunReport {
   /** Policy state changes in time order (at most 10,000; `events_dropped` counts the rest). */
   events: TimelineEvent[];
   events_dropped: number;
-  /** Recovery after each fault, in scenario order. */
+  /** Every fault, in scenario order: its windows and the entry's recovery after it. */
   recovery: FaultRecovery[];
   thresholds: ThresholdResult[];
   /** True when every threshold held (exit code 0). */

@@ -2,18 +2,25 @@ import type { Outcome } from '../proxy-core/call/failure-cause.js';
 import { NO_HEADERS, type Headers } from '../proxy-core/call/headers.js';
 import type { Rng } from '../proxy-core/clock/rng.js';
 import { CallMetrics } from '../reports/call-metrics.js';
+import type { FaultSpan } from '../reports/fault-span.js';
+import { RecoveryRecorder } from '../reports/recovery-recorder.js';
 import type { LoadStats } from '../reports/report.js';
 import type { Load } from '../scenarios/schema.js';
 import { RouteChoice } from './route-choice.js';
 import { type CallOrigin, SimCall } from './sim-call.js';
 import type { World } from './world.js';
 
-/** Traffic entering the mesh, counted as a whole and per request class (k6's `http_req_*`). */
+/** Traffic entering the mesh, counted as a whole and per request class (k6's `http_req_*`), and its recovery after each fault. */
 export class EntryMetrics {
   readonly all: CallMetrics;
   readonly classes = new Map<string, CallMetrics>();
-  constructor(readonly resolutionMs: number) {
+  readonly recovery: RecoveryRecorder;
+  constructor(
+    readonly resolutionMs: number,
+    faults: readonly FaultSpan[] = [],
+  ) {
     this.all = new CallMetrics(resolutionMs);
+    this.recovery = new RecoveryRecorder(faults);
   }
   /** The metrics of class `name`, created on first use. */
   classMetrics(name: string): CallMetrics {
@@ -71,6 +78,7 @@ export abstract class LoadRunner implements CallOrigin {
     const now = this.world.clock.now();
     const latency = now - call.startedAt;
     this.entry.all.record(now, latency, outcome);
+    this.entry.recovery.record(now, latency, outcome === 'ok');
     if (call.classIndex >= 0) this.classMetrics[call.classIndex].record(now, latency, outcome);
     this.afterCall();
   }

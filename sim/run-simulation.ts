@@ -1,12 +1,15 @@
 import type { Progress } from './virtual-clock.js';
 import type { CallMetrics } from '../reports/call-metrics.js';
 import { withLoadAttempts } from '../reports/entry-attempts.js';
+import type { FaultSpan } from '../reports/fault-span.js';
 import type { MetricSource, StatsView } from '../reports/metric-source.js';
-import { faultRecoveries, type FaultSpan } from '../reports/recovery.js';
-import { REPORT_SCHEMA, type ActiveInterval, type EdgeStats, type FaultRecovery, type RunReport, type ServiceStats } from '../reports/report.js';
+import { faultRecoveries } from '../reports/fault-recoveries.js';
+import { REPORT_SCHEMA, type TimeSpan, type EdgeStats, type FaultRecovery, type RunReport, type ServiceStats } from '../reports/report.js';
+import { longestRecoveryMs } from '../reports/recovery.js';
 import { evaluateThresholds } from '../reports/thresholds.js';
 import { round3 } from '../reports/time-series.js';
 import type { Scenario } from '../scenarios/schema.js';
+import { faultSpans } from './fault-spans.js';
 import { EntryMetrics, type LoadRunner } from './load-runner.js';
 import { createLoad } from './loads.js';
 import { plannedEndMs } from './planned-end.js';
@@ -54,6 +57,7 @@ export function runSimulation(scenario: Scenario, source: ScenarioSource, option
 export class SimulationRun {
   private readonly world: World;
   private readonly entry: EntryMetrics;
+  private readonly faults: FaultSpan[];
   private readonly loads: LoadRunner[];
   private readonly loadEnd: number;
   private readonly hardEnd: number;
@@ -75,7 +79,8 @@ export class SimulationRun {
     this.seed = options.seed ?? scenario.seed;
     const world = (this.world = new World(scenario, this.seed));
     world.ledger = options.ledger ?? null;
-    this.entry = new EntryMetrics(world.resolutionMs);
+    this.faults = faultSpans(scenario, world);
+    this.entry = new EntryMetrics(world.resolutionMs, this.faults);
     this.loads = Object.entries(scenario.load).map(([name, spec]) => createLoad(name, spec, world, this.entry));
     for (const load of this.loads) load.start();
     this.loadEnd = plannedEndMs(scenario);
@@ -146,7 +151,7 @@ export class SimulationRun {
       ok: true,
     };
     report.entry = withLoadAttempts(report.entry, loadEdges(report, scenario));
-    report.recovery = faultRecoveries(report.entry.timeseries, faultSpans(scenario));
+    report.recovery = faultRecoveries(this.faults, entry.recovery.finish(endMs), report);
     report.thresholds = evaluateThresholds(scenario.thresholds, metricSource(world, entry, loads, endMs, report.recovery));
     report.ok = report.thresholds.every((t) => t.ok);
     report.engine.wall_ms = Math.round(this.wall() - this.startedWall);
@@ -169,7 +174,7 @@ function utilization(service: ServiceModel, endMs: number): number {
  * departure (the run's end when some are still there); null when none arrived. Nothing is
  * at the service outside it, so its time averages are taken over it.
  */
-function activeInterval(service: ServiceModel, endMs: number): ActiveInterval | null {
+function activeInterval(service: ServiceModel, endMs: number): TimeSpan | null {
   let from = Infinity;
   let to = -Infinity;
   for (const i of service.instances) {
@@ -181,7 +186,7 @@ function activeInterval(service: ServiceModel, endMs: number): ActiveInterval | 
 }
 
 /** The length of an active interval in ms, at least 1 so that an empty one averages to 0. */
-function activeSpan(active: ActiveInterval | null): number {
+function activeSpan(active: TimeSpan | null): number {
   return active === null ? 1 : Math.max(1, active.to_ms - active.from_ms);
 }
 
@@ -213,17 +218,6 @@ function loadEdges(report: RunReport, scenario: Scenario): EdgeStats[] {
   return Object.entries(report.edges)
     .filter(([name]) => Object.hasOwn(scenario.load, name.slice(0, name.indexOf('->'))))
     .map(([, stats]) => stats);
-}
-
-/** The scenario's faults as spans for the recovery computation. */
-function faultSpans(scenario: Scenario): FaultSpan[] {
-  return scenario.faults.map((f, i) => ({
-    fault: i,
-    kind: f.kind,
-    target: f.kind === 'ca-outage' ? 'ca' : f.edge ?? f.zone ?? (f.instance !== undefined ? `${f.service}[${f.instance}]` : f.service!),
-    startMs: f.at,
-    endMs: f.at + f.for,
-  }));
 }
 
 /** Attempts ÷ requests over some edges; null without requests. */
@@ -264,10 +258,7 @@ function metricSource(world: World, entry: EntryMetrics, loads: readonly LoadRun
       }
       return amplificationOf(world.edges.values());
     },
-    recoveryTimeMs: () => {
-      const measured = recovery.filter((r) => r.baseline !== null);
-      return measured.length === 0 ? null : Math.max(...measured.map((r) => r.recovery_ms ?? Infinity));
-    },
+    recoveryTimeMs: () => longestRecoveryMs(recovery),
     dropped: () => loads.reduce((n, l) => n + l.dropped, 0),
     durationMs: () => endMs,
   };

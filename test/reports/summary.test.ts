@@ -130,10 +130,10 @@ describe('renderSummary', () => {
 
   it('says how long the entry took to recover after each fault, or that it never did', () => {
     const report = sampleReport();
-    const baseline = { success: 1, p99_ms: 100 };
+    const baseline = { requests: 6000, success: 1, p99_ms: 100 };
     report.recovery = [
-      { fault: 0, kind: 'slowdown', target: 'db', start_ms: 60_000, end_ms: 90_000, baseline, recovery_ms: 4000, recovered: true },
-      { fault: 1, kind: 'abort', target: 'payments[0]', start_ms: 120_000, end_ms: 150_000, baseline, recovery_ms: null, recovered: false },
+      { fault: 0, kind: 'slowdown', target: 'db', start_ms: 60_000, end_ms: 90_000, status: 'recovered', baseline, recovery_ms: 4000, recovered: true, windows: null },
+      { fault: 1, kind: 'abort', target: 'payments[0]', start_ms: 120_000, end_ms: 150_000, status: 'not-recovered', baseline, recovery_ms: null, recovered: false, windows: null },
     ];
     const text = renderSummary(report, { color: false });
     expect(lineWith(text, 'slowdown on db')).toMatch(/1m–1m 30s +recovered 4s after$/);
