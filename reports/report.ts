@@ -132,7 +132,7 @@ export interface WindowStats {
   ok: number;
   /** ok ÷ requests over the window; null without requests. */
   success: number | null;
-  /** The median of the p99s of the window's intervals that have requests; null without requests. */
+  /** The median of the p99s of the window's intervals that have requests (failures count: a fast 503 is fast); null without requests. */
   p99_ms: number | null;
 }
 

@@ -17,8 +17,8 @@ function formatRate(count: number, ms: number): string {
   return ms > 0 ? `${((count * 1000) / ms).toFixed(1)}/s` : NONE;
 }
 
-/** The share of `part` in `whole`, rounded down so that `100.00%` means all: `97.45%`. */
-function formatPercent(part: number, whole: number): string {
+/** The share of `part` in `whole`, rounded down so that `100.00%` means all: `97.45%`; {@link NONE} when `whole` is 0. */
+export function formatPercent(part: number, whole: number): string {
   return whole > 0 ? `${(Math.floor((part * 10_000) / whole) / 100).toFixed(2)}%` : NONE;
 }
 

@@ -1,15 +1,17 @@
 /**
  * The compact human summary of a run for a terminal, in the manner of k6's end-of-test
- * summary: a header, traffic per service and per edge, then the thresholds and the verdict.
+ * summary: a header, traffic per service and per edge, what the policies did, each fault
+ * before, during and after it with the entry's recovery, then the thresholds and the verdict.
  */
 import { formatDuration } from '../scenarios/units.js';
 import { painter } from './color.js';
 import type { Paint } from './color.js';
+import { faultSections } from './fault-summary.js';
 import { METRICS } from './metric-catalogue.js';
 import { parseMetricSelector } from './metric-selector.js';
 import type { CallStats, EdgeStats, RunReport, ThresholdResult } from './report.js';
 import { formatCount, NONE, trafficCells } from './summary-cells.js';
-import { alignColumns } from './text-table.js';
+import { alignColumns, fitWidth } from './text-table.js';
 import type { Align } from './text-table.js';
 
 export { shouldUseColor } from './color.js';
@@ -40,7 +42,7 @@ export function renderSummary(report: RunReport, options: SummaryOptions): strin
     table('service', [['(entry)', report.entry], ...Object.entries(report.services)]),
     ...(edges.length > 0 ? [table('edge', edges)] : []),
     ...policySection(report, paint),
-    ...recoverySection(report, paint),
+    ...faultSections(report, options.width, paint),
     thresholdLines(report.thresholds, paint),
   ];
   return `${sections.map((lines) => lines.join('\n')).join('\n\n')}\n`;
@@ -66,7 +68,7 @@ function trafficTable(
   paint: Paint,
 ): string[] {
   const cells = rows.map(([name, stats]) => [name, ...trafficCells(stats, simulatedMs)]);
-  const [header, ...body] = alignColumns([[title, ...TRAFFIC_COLUMNS], ...cells], TRAFFIC_ALIGN).map((line) => fit(line, width));
+  const [header, ...body] = alignColumns([[title, ...TRAFFIC_COLUMNS], ...cells], TRAFFIC_ALIGN).map((line) => fitWidth(line, width));
   return [paint('dim', header), ...body];
 }
 
@@ -89,23 +91,6 @@ function policySection(report: RunReport, paint: Paint): string[][] {
 function isActive(e: EdgeStats): boolean {
   const p = e.policy;
   return e.attempts !== e.requests || p.retries_denied + p.retry_overflow + p.rejected + p.ejections + p.breaker_opened > 0;
-}
-
-/** Recovery after each fault: how long after its end the entry was back to its pre-fault success and p99. */
-function recoverySection(report: RunReport, paint: Paint): string[][] {
-  const measured = report.recovery.filter((r) => r.baseline !== null);
-  if (measured.length === 0) return [];
-  const rows = measured.map((r) => [
-    `${r.kind} on ${r.target}`,
-    `${formatDuration(r.start_ms)}–${formatDuration(r.end_ms)}`,
-    r.recovered ? `recovered ${formatDuration(r.recovery_ms!)} after` : 'never recovered',
-  ]);
-  const lines = alignColumns([['recovery', 'fault', ''], ...rows], ['left', 'left', 'left']);
-  return [[paint('dim', lines[0].trimEnd()), ...lines.slice(1).map((line, i) => (measured[i].recovered ? line : paint('red', line)))]];
-}
-
-function fit(line: string, width: number | undefined): string {
-  return width === undefined || line.length <= width ? line : `${line.slice(0, Math.max(0, width - 1))}…`;
 }
 
 function thresholdLines(results: ThresholdResult[], paint: Paint): string[] {

@@ -17,3 +17,8 @@ export function alignColumns(rows: readonly (readonly string[])[], align: readon
     align[column] === 'right' ? cell.padStart(widths[column]) : cell.padEnd(widths[column]);
   return rows.map((row) => row.map(pad).join(COLUMN_GAP).trimEnd());
 }
+
+/** Cuts `line` to `width` columns, ending it with `…` when cut; no limit when `width` is undefined. */
+export function fitWidth(line: string, width: number | undefined): string {
+  return width === undefined || line.length <= width ? line : `${line.slice(0, Math.max(0, width - 1))}…`;
+}

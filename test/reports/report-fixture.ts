@@ -2,7 +2,7 @@
 import { FAILURE_CAUSES } from '../../proxy-core/call/failure-cause.js';
 import type { FailureCause } from '../../proxy-core/call/failure-cause.js';
 import { REPORT_SCHEMA } from '../../reports/report.js';
-import type { CallStats, EdgeStats, RunReport, ServiceStats, ThresholdResult } from '../../reports/report.js';
+import type { CallStats, EdgeStats, FaultRecovery, RunReport, ServiceStats, ThresholdResult, WindowFigures, WindowStats } from '../../reports/report.js';
 
 /** Call stats with the given counts; unlisted causes are 0. */
 export function callStats(requests: number, ok: number, errors: Partial<Record<FailureCause, number>> = {}, p99 = 120): CallStats {
@@ -51,5 +51,36 @@ export function sampleReport(thresholds: ThresholdResult[] = []): RunReport {
     recovery: [],
     thresholds,
     ok: thresholds.every((t) => t.ok),
+  };
+}
+
+/** Window stats of `requests` with `ok` successes and a p99 (null figures without requests). */
+export function windowStats(requests: number, ok: number, p99_ms: number): WindowStats {
+  return requests === 0 ? { requests, ok, success: null, p99_ms: null } : { requests, ok, success: ok / requests, p99_ms };
+}
+
+const STEADY: WindowFigures = { before: windowStats(6000, 6000, 100), during: windowStats(6000, 5400, 900), after: windowStats(6000, 5994, 110) };
+
+/**
+ * A slowdown of payments from 1m to 1m 30s, which checkout calls, recovered 4 s after it
+ * ended; its windows at a 1 s resolution.
+ */
+export function faultRecovery(overrides: Partial<FaultRecovery> = {}): FaultRecovery {
+  return {
+    fault: 0,
+    kind: 'slowdown',
+    target: 'payments',
+    start_ms: 60_000,
+    end_ms: 90_000,
+    status: 'recovered',
+    baseline: { requests: 6000, success: 1, p99_ms: 100 },
+    recovery_ms: 4000,
+    recovered: true,
+    windows: {
+      spans: { before: { from_ms: 0, to_ms: 60_000 }, during: { from_ms: 60_000, to_ms: 90_000 }, after: { from_ms: 90_000, to_ms: 150_000 } },
+      entry: STEADY,
+      services: { checkout: STEADY, payments: { ...STEADY, during: windowStats(6000, 3000, 2500) } },
+    },
+    ...overrides,
   };
 }

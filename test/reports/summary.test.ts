@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { stripAnsi } from '../../reports/color.js';
-import type { ThresholdResult } from '../../reports/report.js';
+import type { FaultRecovery, ThresholdResult } from '../../reports/report.js';
 import { renderSummary } from '../../reports/summary.js';
-import { callStats, sampleReport } from './report-fixture.js';
+import { callStats, faultRecovery, sampleReport, windowStats } from './report-fixture.js';
 
 const ESC = '\x1b[';
 const HELD: ThresholdResult = { metric: 'latency{service:checkout}', expression: 'p(99)<500', observed: 480.123, ok: true };
@@ -128,15 +128,73 @@ describe('renderSummary', () => {
     expect(lines(text).filter((l) => l.startsWith('checkout->inventory'))).toHaveLength(1); // only in the traffic table
   });
 
-  it('says how long the entry took to recover after each fault, or that it never did', () => {
-    const report = sampleReport();
-    const baseline = { requests: 6000, success: 1, p99_ms: 100 };
-    report.recovery = [
-      { fault: 0, kind: 'slowdown', target: 'db', start_ms: 60_000, end_ms: 90_000, status: 'recovered', baseline, recovery_ms: 4000, recovered: true, windows: null },
-      { fault: 1, kind: 'abort', target: 'payments[0]', start_ms: 120_000, end_ms: 150_000, status: 'not-recovered', baseline, recovery_ms: null, recovered: false, windows: null },
-    ];
-    const text = renderSummary(report, { color: false });
-    expect(lineWith(text, 'slowdown on db')).toMatch(/1m–1m 30s +recovered 4s after$/);
-    expect(lineWith(text, 'abort on payments[0]')).toMatch(/2m–2m 30s +never recovered$/);
+  describe('for each fault', () => {
+    const withFaults = (...recovery: FaultRecovery[]) => renderSummary({ ...sampleReport(), recovery }, { color: false });
+    const text = withFaults(faultRecovery());
+    const block = lines(text).slice(lines(text).findIndex((l) => l.startsWith('faults[0]')));
+
+    it('says what the fault was, when, and how fast the entry recovered after it', () => {
+      expect(block[0]).toBe('faults[0] slowdown on payments, 1m–1m 30s: recovered 4s after it ended');
+    });
+
+    it('shows success and p99 before, during and after it at the entry and at each affected service', () => {
+      expect(block[1].split(/\s{2,}/)).toEqual(['service', 'success before', 'during', 'after', 'p99 before', 'during', 'after']);
+      expect(block[2].split(/\s{2,}/)).toEqual(['(entry)', '100.00%', '90.00%', '99.90%', '100ms', '900ms', '110ms']);
+      expect(block[3].split(/\s{2,}/)).toEqual(['checkout', '100.00%', '90.00%', '99.90%', '100ms', '900ms', '110ms']);
+      expect(block[4].split(/\s{2,}/)).toEqual(['payments', '100.00%', '50.00%', '99.90%', '100ms', '2.5s', '110ms']);
+    });
+
+    it('says which intervals each window covers and how its p99 is made', () => {
+      expect(block[5]).toBe("before 0ms–1m · during 1m–1m 30s · after 1m 30s–2m 30s · p99: median of the 1s intervals' p99s, failures included");
+    });
+
+    it('puts the fault blocks after the policies and before the thresholds', () => {
+      const report = { ...sampleReport([HELD]), recovery: [faultRecovery()] };
+      const all = lines(renderSummary(report, { color: false }));
+      expect(all.findIndex((l) => l.startsWith('faults[0]'))).toBeGreaterThan(all.findIndex((l) => l.startsWith('edge ')));
+      expect(all.findIndex((l) => l.startsWith('faults[0]'))).toBeLessThan(all.findIndex((l) => l.startsWith('✓')));
+    });
+
+    it('says "no impact after the fault ended" rather than "recovered 0ms after"', () => {
+      expect(withFaults(faultRecovery({ status: 'no-impact-after', recovery_ms: 0 }))).toContain('1m–1m 30s: no impact after the fault ended\n');
+    });
+
+    it('says when the entry had not recovered by the end of the run, how long after the fault, in red', () => {
+      const failed = faultRecovery({ status: 'not-recovered', recovery_ms: null, recovered: false });
+      expect(withFaults(failed)).toContain('1m–1m 30s: not recovered when the run ended, 3m 30s after it\n');
+      expect(renderSummary({ ...sampleReport(), recovery: [failed] }, { color: true })).toContain(`${ESC}31mfaults[0] slowdown on payments`);
+    });
+
+    it('says why recovery was not measured', () => {
+      expect(withFaults(faultRecovery({ status: 'no-baseline', baseline: null, recovery_ms: null, recovered: false }))).toContain(
+        ': recovery not measured: no entry traffic in the minute before the fault\n',
+      );
+      expect(withFaults(faultRecovery({ status: 'run-ended-during-fault', recovery_ms: null, recovered: false }))).toContain(
+        ': recovery not measured: the run ended during the fault\n',
+      );
+    });
+
+    it('says that a fault due after the end of the run was skipped, without a table', () => {
+      const skipped = faultRecovery({ fault: 1, kind: 'crash', target: 'db', start_ms: 600_000, end_ms: 660_000, status: 'skipped', baseline: null, recovery_ms: null, recovered: false, windows: null });
+      const out = lines(withFaults(faultRecovery(), skipped));
+      const at = out.indexOf('faults[1] crash on db, 10m–11m: skipped: the run ended at 5m, before the fault was due to start');
+      expect(at).toBeGreaterThan(0);
+      expect(out[at + 1]).toBe('');
+    });
+
+    it('shows dashes for a window without requests', () => {
+      const empty = faultRecovery();
+      empty.windows!.entry = { ...empty.windows!.entry, before: windowStats(0, 0, 0) };
+      const out = lines(withFaults(empty));
+      const entryRow = out[out.findIndex((l) => l.startsWith('faults[0]')) + 2];
+      expect(entryRow.split(/\s{2,}/)).toEqual(['(entry)', '-', '90.00%', '99.90%', '-', '900ms', '110ms']);
+    });
+
+    it('cuts the table and legend lines to the width', () => {
+      const narrow = renderSummary({ ...sampleReport(), recovery: [faultRecovery()] }, { color: false, width: 40 });
+      const out = lines(narrow);
+      expect(out[out.findIndex((l) => l.startsWith('faults[0]')) + 4]).toHaveLength(40);
+      expect(lineWith(narrow, 'before 0ms')).toHaveLength(40);
+    });
   });
 });
