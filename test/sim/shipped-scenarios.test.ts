@@ -30,7 +30,7 @@ const MEANT_TO_FAIL: Record<string, string[]> = {
     'errors{edge:mobile->api,cause:overflow}: rate<0.001',
     'errors{edge:browsers->api,cause:overflow}: rate<0.001',
   ],
-  // web gives up on orders before orders' own retries are done; recovery is immediate once the fault ends.
+  // web gives up on orders before orders' own retries are done; recovery follows within 2 s of the fault's end.
   'scenarios/cascades/timeouts-inverted-naive.yaml': ['success: rate>0.99', 'errors{edge:web->orders,cause:timeout}: rate<0.01'],
 };
 
