@@ -55,7 +55,8 @@ export const METRICS: Readonly<Record<MetricName, MetricSpec>> = {
   recovery_time: {
     type: 'Gauge',
     tags: [],
-    description: "longest time, in milliseconds, from a fault's end until the entry's success rate and p99 were back within 10% of their pre-fault values (never recovered: infinite)",
+    description:
+      "longest time, in milliseconds, from a fault's end until 10 s of the entry's traffic were back within 10% of its success rate and p99 in the minute before the fault (not recovered by the end of the run: infinite; faults whose recovery was not measured are left out)",
   },
 };
 
