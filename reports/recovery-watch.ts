@@ -26,7 +26,7 @@ export class RecoveryWatch {
   private histogram: LatencyHistogram | null = new LatencyHistogram();
   private baselineRequests = 0;
   private baselineOk = 0;
-  /** Frozen when the first request after the fault's end finishes (or at the run's end); undefined until then. */
+  /** Frozen when the first request after the fault's start finishes (or at the run's end); undefined until then. */
   private baseline: Baseline | null | undefined = undefined;
   private slowMs = Infinity;
   private readonly window = new SlidingCounts(RECOVERY_WINDOW_MS / RECOVERY_STEP_MS);
@@ -48,8 +48,8 @@ export class RecoveryWatch {
   record(nowMs: number, latencyMs: number, ok: boolean): void {
     if (nowMs < this.baselineFromMs || this.done) return;
     if (nowMs < this.startMs) return this.addToBaseline(latencyMs, ok);
-    if (nowMs < this.endMs) return;
     const baseline = this.freezeBaseline();
+    if (nowMs < this.endMs) return;
     if (baseline === null) {
       this.done = true;
       return;
