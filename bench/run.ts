@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- SUITE...]`: runs every benchmark suite (or those named) and prints one
- * table of figures. Speed is measured here, never by timed tests (DESIGN.md, "Measuring").
+ * table of figures. Speed is measured here, never by timed tests (bench/RESULTS.md says what each figure covers).
  * bench/RESULTS.md records a run and the issue targets.
  */
 import { availableParallelism, loadavg } from 'node:os';

@@ -1,6 +1,6 @@
 /**
  * The simulator's pending-event set, ordered by (time, sequence number) so that events due at
- * the same time fire in the order they were scheduled (DESIGN.md, rule 3).
+ * the same time fire in the order they were scheduled (README.md, "How it is built": determinism).
  *
  * It is a ladder queue (Tang, Goh & Thng, "Ladder queue: An O(1) priority queue structure for
  * large-scale discrete event simulation", ACM TOMACS 15(3), 2005): far events wait unsorted in

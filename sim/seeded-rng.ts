@@ -3,7 +3,7 @@
  * 128-bit state, passes PractRand and BigCrush), seeded by hashing the run's seed together
  * with a stream's full name. Every component draws from its own stream, keyed by its path
  * (`root/services/checkout/latency`), so adding a service or drawing more numbers in one
- * component never shifts another's draws (DESIGN.md, rule 3).
+ * component never shifts another's draws (README.md, "How it is built": determinism).
  */
 import type { Rng } from '../proxy-core/clock/rng.js';
 

@@ -1,6 +1,6 @@
 /**
  * Virtual time for the simulator: the {@link Clock} the resilience core sees, driven by an
- * {@link EventQueue}. Time moves only when an event fires (DESIGN.md, "One core, two clocks").
+ * {@link EventQueue}. Time moves only when an event fires (README.md, "How it is built").
  */
 import type { Clock, TimerHandle } from '../proxy-core/clock/clock.js';
 import { EventQueue } from './event-queue.js';

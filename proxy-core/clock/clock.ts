@@ -1,6 +1,6 @@
 /**
  * Time as the resilience core sees it. The simulator passes its virtual clock, live mode
- * passes {@link RealClock}; the core never reads time any other way (DESIGN rule 1).
+ * passes {@link RealClock}; the core never reads time any other way (README.md, "How it is built").
  *
  * The core must be right whatever order two timers due at the same instant fire in, and
  * whether a transport answers before or after the call that sent the request returns: the

@@ -1,4 +1,4 @@
-/** The CLI's exit codes (DESIGN.md, "CLI contract"): what CI gates on. */
+/** The CLI's exit codes (README.md, "Running scenarios"): what CI gates on. */
 export const ExitCode = {
   /** Every threshold held. */
   Ok: 0,

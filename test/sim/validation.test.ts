@@ -1,5 +1,5 @@
 /**
- * The simulator against queueing theory (scenarios/validation/, shared/reference/queueing-oracles.md).
+ * The simulator against queueing theory (scenarios/validation/; the closed forms are written out in each test).
  * Each model runs with R independent seeds; the test asserts that the closed form lies in
  * the 99% confidence interval of the mean across seeds, mean ± t(R−1, 0.995)·s/√R, and that
  * the interval is narrow enough (half-width under 5% of the closed form, 10% for a p99) for
