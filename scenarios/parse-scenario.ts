@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { checkReferences } from './check-references.js';
 import type { IssueDraft } from './issue-draft.js';
-import { ScenarioError } from './scenario-error.js';
+import { MAX_REPORTED_ISSUES } from './limits.js';
+import { byPosition, ScenarioError } from './scenario-error.js';
 import { ScenarioSchema } from './schema.js';
 import type { Scenario } from './schema.js';
 import { describeSchema } from './schema-issues/describe-schema.js';
@@ -59,11 +60,11 @@ export function loadScenarioFile(path: string): LoadedScenario {
   return { scenario: parseScenario(text, path), text, sha256: createHash('sha256').update(bytes).digest('hex'), file: path };
 }
 
+/** Locates every draft and works out the suggestions of those reported (the first by position). */
 function fail(source: YamlSource, drafts: IssueDraft[]): never {
-  throw new ScenarioError(
-    drafts.map((draft) => locateIssue(source, draft)),
-    source.text,
-  );
+  const located = drafts.map((draft) => ({ draft, issue: locateIssue(source, draft) })).sort((a, b) => byPosition(a.issue, b.issue));
+  const issues = located.map(({ draft, issue }, i) => (draft.suggest && i < MAX_REPORTED_ISSUES ? { ...issue, suggestion: draft.suggest() } : issue));
+  throw new ScenarioError(issues, source.text);
 }
 
 function readBytes(path: string): Buffer {
