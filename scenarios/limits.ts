@@ -61,8 +61,11 @@ export const MAX_SLOWDOWN_FACTOR = 10_000;
 /** Finest report resolution, ms. */
 export const MIN_RESOLUTION_MS = 1;
 
-/** Most time-series points per series: the run's length over the report resolution. */
-export const MAX_TIMESERIES_POINTS = 100_000;
+/** Most time series in a report: one for the load's entry, one per request class, service and edge. */
+export const MAX_REPORT_SERIES = 10_000;
+
+/** Most time-series points in a report, over all its series (each point is six numbers). */
+export const MAX_REPORT_POINTS = 2_000_000;
 
 /** Largest seed: the largest integer a double holds exactly (2^53 − 1), so a seed survives JSON. */
 export const MAX_SEED = Number.MAX_SAFE_INTEGER;
