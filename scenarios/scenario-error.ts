@@ -15,8 +15,10 @@ export type ScenarioErrorCode =
   | 'FL_SCENARIO_UNKNOWN_KEY'
   /** A name that refers to nothing, e.g. a call to a service that does not exist. */
   | 'FL_SCENARIO_REFERENCE'
-  /** The file could not be read. */
-  | 'FL_SCENARIO_IO';
+  /** The file could not be read: missing, not a regular file, not UTF-8. */
+  | 'FL_SCENARIO_IO'
+  /** The file is beyond a limit of the format: too large, or nested too deeply. */
+  | 'FL_SCENARIO_LIMIT';
 
 /** One problem, located in the file. */
 export interface ScenarioIssue {
@@ -38,6 +40,7 @@ export interface ScenarioIssue {
 /** When one error holds issues of several kinds, its `code` is the first of these present. */
 const PRECEDENCE: readonly ScenarioErrorCode[] = [
   'FL_SCENARIO_IO',
+  'FL_SCENARIO_LIMIT',
   'FL_SCENARIO_SYNTAX',
   'FL_SCENARIO_SCHEMA',
   'FL_SCENARIO_UNKNOWN_KEY',
