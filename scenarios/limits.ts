@@ -46,6 +46,9 @@ export const MAX_CLASSES = 1_000;
 /** Largest weight of a request class or a traffic-split destination. */
 export const MAX_WEIGHT = 1_000_000;
 
+/** Largest factor a policy multiplies by: a backoff multiplier, a request bias, an overprovisioning factor, adaptive throttling's K. */
+export const MAX_FACTOR = 1_000_000;
+
 /** Most retries of one call (Istio's default is 2). */
 export const MAX_RETRY_ATTEMPTS = 100;
 

@@ -25,8 +25,8 @@ import { DEFAULT_ISTIO_RETRY_ATTEMPTS, DEFAULT_ISTIO_RETRY_ON } from '../proxy-c
 import { DEFAULT_SLIDING_WINDOW, MIN_WAIT_DURATION_IN_OPEN_STATE_MS } from '../proxy-core/health/sliding-window-breaker.js';
 import { GRPC_MAX_HEDGED_ATTEMPTS } from '../proxy-core/control-plane/router-builder.js';
 import type { MeshRule } from '../proxy-core/control-plane/mesh-rule.js';
-import { MAX_CHOICE_COUNT, MAX_RETRY_ATTEMPTS, MAX_SLIDING_WINDOW_SIZE, MAX_WEIGHT } from './limits.js';
-import { Duration, duration, Name } from './schema-primitives.js';
+import { MAX_CHOICE_COUNT, MAX_FACTOR, MAX_RETRY_ATTEMPTS, MAX_SLIDING_WINDOW_SIZE, MAX_WEIGHT } from './limits.js';
+import { Duration, duration, Name, withBound } from './schema-primitives.js';
 
 const Percent = z.number().min(0).max(100);
 
@@ -36,11 +36,6 @@ const uint32 = (min: number) => z.number().int().min(min).max(MAX_UINT32);
 /** A duration the core needs above 0. */
 const positiveDuration = (description?: string) => duration({ above: 0 }, description);
 
-/** "… (at most N: a bound of the simulator, far beyond real configurations)." */
-function bounded(description: string, max: number): string {
-  return `${description} At most ${max.toLocaleString('en-US')}, a bound far beyond real configurations.`;
-}
-
 /** Retries (Istio `HTTPRetry`, Envoy `RetryPolicy`). */
 export const Retries = z.strictObject({
   attempts: z
@@ -49,7 +44,7 @@ export const Retries = z.strictObject({
     .min(0)
     .max(MAX_RETRY_ATTEMPTS)
     .default(DEFAULT_ISTIO_RETRY_ATTEMPTS)
-    .meta({ description: bounded('Retries after the first attempt (Istio: max requests = 1 + attempts; default 2).', MAX_RETRY_ATTEMPTS) }),
+    .meta({ description: withBound('Retries after the first attempt (Istio: max requests = 1 + attempts; default 2).', MAX_RETRY_ATTEMPTS) }),
   perTryTimeout: duration({}, 'Timeout of each attempt; 0s or absent: the route timeout.').optional(),
   retryOn: z
     .string()
@@ -60,7 +55,7 @@ export const Retries = z.strictObject({
       type: z.enum(['envoy', 'full', 'equal', 'decorrelated', 'grpc', 'constant']).default('envoy'),
       base: duration({}, 'Base interval (Envoy default 25ms); above 0 except for type constant.').optional(),
       max: duration({}, 'Cap, at least base (Envoy default 10 × base); not for type constant.').optional(),
-      multiplier: z.number().gt(0).max(MAX_WEIGHT).optional().meta({ description: bounded('gRPC backoffMultiplier; type grpc only.', MAX_WEIGHT) }),
+      multiplier: z.number().gt(0).max(MAX_FACTOR).optional().meta({ description: withBound('gRPC backoffMultiplier; type grpc only.', MAX_FACTOR) }),
     })
     .optional(),
   retryAfter: z.boolean().default(true).meta({ description: 'Honour a Retry-After answer as the backoff (Envoy rate_limited_retry_back_off).' }),
@@ -108,7 +103,7 @@ export const RetryBudget = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     type: z.literal('adaptive'),
-    k: z.number().gt(0).max(MAX_WEIGHT).default(DEFAULT_ADAPTIVE_THROTTLE.k),
+    k: z.number().gt(0).max(MAX_FACTOR).default(DEFAULT_ADAPTIVE_THROTTLE.k),
     window: positiveDuration('How far back requests and accepts count.').default(DEFAULT_ADAPTIVE_THROTTLE.windowMs),
     maxRetryRatio: z.number().min(0).max(1).default(DEFAULT_ADAPTIVE_THROTTLE.maxRetryRatio),
   }),
@@ -179,7 +174,7 @@ export const CircuitBreaker = z.strictObject({
     .min(1)
     .max(MAX_SLIDING_WINDOW_SIZE)
     .default(DEFAULT_SLIDING_WINDOW.slidingWindowSize)
-    .meta({ description: bounded('Calls (COUNT_BASED) or seconds (TIME_BASED); kept in memory per calling instance.', MAX_SLIDING_WINDOW_SIZE) }),
+    .meta({ description: withBound('Calls (COUNT_BASED) or seconds (TIME_BASED); kept in memory per calling instance.', MAX_SLIDING_WINDOW_SIZE) }),
   minimumNumberOfCalls: uint32(1).default(DEFAULT_SLIDING_WINDOW.minimumNumberOfCalls),
   failureRateThreshold: z.number().gt(0).max(100).default(DEFAULT_SLIDING_WINDOW.failureRateThreshold),
   slowCallRateThreshold: z.number().gt(0).max(100).default(DEFAULT_SLIDING_WINDOW.slowCallRateThreshold),
@@ -202,12 +197,12 @@ export const LoadBalancer = z.strictObject({
     .min(2)
     .max(MAX_CHOICE_COUNT)
     .default(DEFAULT_CHOICE_COUNT)
-    .meta({ description: bounded('Hosts a least-request pick compares.', MAX_CHOICE_COUNT) }),
-  activeRequestBias: z.number().min(0).max(MAX_WEIGHT).default(DEFAULT_ACTIVE_REQUEST_BIAS),
+    .meta({ description: withBound('Hosts a least-request pick compares.', MAX_CHOICE_COUNT) }),
+  activeRequestBias: z.number().min(0).max(MAX_FACTOR).default(DEFAULT_ACTIVE_REQUEST_BIAS),
   localityLbSetting: z
     .strictObject({
       enabled: z.boolean().default(true),
-      overprovisioningFactor: z.number().min(1).max(MAX_WEIGHT).default(DEFAULT_OVERPROVISIONING_FACTOR),
+      overprovisioningFactor: z.number().min(1).max(MAX_FACTOR).default(DEFAULT_OVERPROVISIONING_FACTOR),
     })
     .optional()
     .meta({ description: "Prefer the caller's zone; fail over to other zones as its hosts become unhealthy (Envoy priorities)." }),
@@ -250,7 +245,7 @@ export type RateLimit = z.output<typeof RateLimit>;
 /** A weighted destination of a traffic split (Istio route destinations with weights). */
 export const SplitDestination = z.strictObject({
   service: Name,
-  weight: z.number().int().min(0).max(MAX_WEIGHT).meta({ description: bounded('Share of the calls; at least one destination needs a weight above 0.', MAX_WEIGHT) }),
+  weight: z.number().int().min(0).max(MAX_WEIGHT).meta({ description: withBound('Share of the calls; at least one destination needs a weight above 0.', MAX_WEIGHT) }),
 });
 
 /** Policies for calls from `from` to `to` (`*` matches any). More specific rules override less specific ones, block by block. */

@@ -58,6 +58,11 @@ export const Rate = z
   .refine((perMs) => perMs <= MAX_RATE_PER_MS, `expected a rate of at most ${MAX_RATE}`)
   .meta({ description: `A rate with a unit: /ms, /s, /m or /h (e.g. 500/s), at most ${MAX_RATE}.` });
 
+/** A field's description followed by its upper bound, one of faultline's own (scenarios/limits.ts). */
+export function withBound(description: string, max: number): string {
+  return `${description} At most ${max.toLocaleString('en-US')}, a bound far beyond real scenarios.`;
+}
+
 /** A probability in [0, 1]. */
 export const Probability = z.number().min(0).max(1);
 /** A name of a service, zone, class or load. */

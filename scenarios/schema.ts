@@ -16,16 +16,11 @@ import {
   MAX_WEIGHT,
   MIN_RESOLUTION_MS,
 } from './limits.js';
-import { Duration, duration, Name, Probability, Rate } from './schema-primitives.js';
+import { Duration, duration, Name, Probability, Rate, withBound } from './schema-primitives.js';
 import { Mesh } from './mesh-schema.js';
 import { Security } from './security-schema.js';
 
 export { Duration, Name, Probability, Rate };
-
-/** "… (at most N: a bound of the simulator, far beyond real scenarios)." */
-function bounded(description: string, max: number): string {
-  return `${description} At most ${max.toLocaleString('en-US')}, a bound far beyond real scenarios.`;
-}
 
 /** A latency distribution. A bare duration means a constant. */
 export const Distribution = z.union([
@@ -71,7 +66,7 @@ export const Service = z.strictObject({
     .min(1)
     .max(MAX_REPLICAS)
     .default(1)
-    .meta({ description: bounded('Instances of the service.', MAX_REPLICAS) }),
+    .meta({ description: withBound('Instances of the service.', MAX_REPLICAS) }),
   zones: z.array(Name).min(1).optional().meta({ description: 'Zones the replicas are spread over, round robin. Default: the first zone of `zones`, or "default".' }),
   concurrency: z
     .number()
@@ -79,14 +74,14 @@ export const Service = z.strictObject({
     .min(1)
     .max(MAX_CONCURRENCY)
     .default(16)
-    .meta({ description: bounded('Workers per instance; a worker is held for the whole request, calls included.', MAX_CONCURRENCY) }),
+    .meta({ description: withBound('Workers per instance; a worker is held for the whole request, calls included.', MAX_CONCURRENCY) }),
   queue: z
     .number()
     .int()
     .min(0)
     .max(MAX_QUEUE)
     .default(128)
-    .meta({ description: bounded('Requests waiting per instance; beyond it the instance answers 503 (overflow).', MAX_QUEUE) }),
+    .meta({ description: withBound('Requests waiting per instance; beyond it the instance answers 503 (overflow).', MAX_QUEUE) }),
   latency: Distribution.default({ type: 'constant', value: 0 }).meta({ description: 'Own work per request, before its calls.' }),
   errorRate: Probability.default(0).meta({ description: 'Fraction of requests answered 500 after own work.' }),
   calls: z.array(CallStep).default([]),
@@ -116,7 +111,7 @@ export { MeshPolicy } from './mesh-schema.js';
 /** A request class: header values sent with a share of the load. */
 export const RequestClass = z.strictObject({
   name: Name,
-  weight: z.number().gt(0).max(MAX_WEIGHT).default(1).meta({ description: bounded('Share of the load, relative to the other classes.', MAX_WEIGHT) }),
+  weight: z.number().gt(0).max(MAX_WEIGHT).default(1).meta({ description: withBound('Share of the load, relative to the other classes.', MAX_WEIGHT) }),
   headers: z.record(z.string(), z.string()).default({}),
   token: Name.optional().meta({ description: 'A token of security.tokens sent as Authorization: Bearer.' }),
   method: z.string().default('GET'),
@@ -127,7 +122,7 @@ const LoadCommon = {
   target: Name.meta({ description: 'The service the load calls.' }),
   startTime: Duration.default(0),
   gracefulStop: duration({}, 'How long requests in flight may finish after the load ends (k6 default 30s).').default(30_000),
-  classes: z.array(RequestClass).max(MAX_CLASSES).default([]).meta({ description: bounded('Request classes, by weight.', MAX_CLASSES) }),
+  classes: z.array(RequestClass).max(MAX_CLASSES).default([]).meta({ description: withBound('Request classes, by weight.', MAX_CLASSES) }),
 };
 
 const MaxVus = z
@@ -136,7 +131,7 @@ const MaxVus = z
   .min(1)
   .max(MAX_VUS)
   .optional()
-  .meta({ description: bounded('Most requests in flight; arrivals beyond it are dropped (k6 dropped_iterations).', MAX_VUS) });
+  .meta({ description: withBound('Most requests in flight; arrivals beyond it are dropped (k6 dropped_iterations).', MAX_VUS) });
 
 const ArrivalProcess = z.enum(['poisson', 'uniform']).default('poisson').meta({ description: 'Poisson (exponential gaps) or evenly spaced arrivals.' });
 
@@ -160,7 +155,7 @@ export const Load = z.discriminatedUnion('executor', [
   }),
   z.strictObject({
     executor: z.literal('constant-vus'),
-    vus: z.number().int().min(1).max(MAX_VUS).meta({ description: bounded('Virtual users, each sending its next request when the last one is answered.', MAX_VUS) }),
+    vus: z.number().int().min(1).max(MAX_VUS).meta({ description: withBound('Virtual users, each sending its next request when the last one is answered.', MAX_VUS) }),
     duration: Duration,
     thinkTime: Distribution.default({ type: 'constant', value: 0 }).meta({ description: 'Pause between a response and the next request of a VU.' }),
     ...LoadCommon,
@@ -191,7 +186,7 @@ export const Fault = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('partition'), ...FaultWhen, ...FaultTarget }),
   z.strictObject({
     kind: z.literal('slowdown'),
-    factor: z.number().gt(0).max(MAX_SLOWDOWN_FACTOR).meta({ description: bounded('Own work takes this many times as long.', MAX_SLOWDOWN_FACTOR) }),
+    factor: z.number().gt(0).max(MAX_SLOWDOWN_FACTOR).meta({ description: withBound('Own work takes this many times as long.', MAX_SLOWDOWN_FACTOR) }),
     ...FaultWhen,
     ...FaultTarget,
   }),
