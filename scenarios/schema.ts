@@ -5,6 +5,7 @@
  * normalised here to milliseconds and to events per millisecond.
  */
 import { z } from 'zod';
+import { RETRY_AFTER_MAX_MS } from '../proxy-core/routing/router.js';
 import {
   MAX_CLASSES,
   MAX_CONCURRENCY,
@@ -17,6 +18,7 @@ import {
   MIN_RESOLUTION_MS,
 } from './limits.js';
 import { Duration, duration, Name, Probability, Rate, withBound } from './schema-primitives.js';
+import { formatDuration } from './units.js';
 import { Mesh } from './mesh-schema.js';
 import { Security } from './security-schema.js';
 
@@ -89,7 +91,10 @@ export const Service = z.strictObject({
   serviceAccount: Name.optional().meta({ description: 'Service account, part of the SPIFFE identity (default: the service name).' }),
   trustDomain: z.string().optional().meta({ description: "The trust domain its certificates name (default: security.trustDomain)." }),
   deadlinePropagation: z.boolean().default(false).meta({ description: "Honour the caller's deadline (x-envoy-expected-rq-timeout-ms) and cancellation: drop work whose caller has given up, pass the remaining budget on to its own calls, and cancel the calls still in flight when it answers early." }),
-  retryAfter: duration({}, 'A Retry-After header on its own 5xx answers (errors and queue overflow), which callers honour as their backoff.').optional(),
+  retryAfter: duration(
+    {},
+    `A Retry-After header on its own 5xx answers (errors and queue overflow), which callers honour as their backoff up to ${formatDuration(RETRY_AFTER_MAX_MS)} (beyond it they ignore the header).`,
+  ).optional(),
 });
 /** A parsed service, defaults filled. */
 export type Service = z.output<typeof Service>;

@@ -4,7 +4,7 @@ export const MAIN_HELP = `faultline: run a service mesh's policies against fault
 
 Usage
   faultline run FILE [options]      simulate a scenario and check its thresholds
-  faultline validate PATH...        check scenario files (or the folders of them) without running them
+  faultline validate PATH...        check scenario files, or the folders of them, without running
   faultline schema                  print the scenario JSON Schema (for editors)
   faultline help [COMMAND]          show help for a command
 
