@@ -13,6 +13,9 @@ export const MAX_SCENARIO_BYTES = 10 * 1024 * 1024;
 /** Deepest nesting of mappings and lists in a file (the format itself needs about 10). */
 export const MAX_NESTING_DEPTH = 64;
 
+/** Most YAML aliases (`*name`) in a file: the yaml package resolves each by a scan of the document. */
+export const MAX_ALIASES = 100;
+
 /** Most issues printed for one file; the rest are counted. */
 export const MAX_REPORTED_ISSUES = 20;
 

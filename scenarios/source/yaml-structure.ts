@@ -5,6 +5,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Alias, Node, Pair, YAMLMap } from 'yaml';
+import { MAX_ALIASES } from '../limits.js';
 import type { ScenarioIssue } from '../scenario-error.js';
 import { describeValue } from '../schema-issues/describe-value.js';
 import { issueAt } from './yaml-source.js';
@@ -14,7 +15,8 @@ type Key = string | number;
 
 /**
  * Non-string keys (as schema issues), repeated keys, and unresolved or self-containing
- * aliases (as syntax issues), each with its key path. Anchors are looked up as the walk
+ * aliases (as syntax issues), each with its key path; more than {@link MAX_ALIASES}
+ * aliases (as a limit, at the first one past it). Anchors are looked up as the walk
  * passes them, in document order, as YAML resolves aliases. The tree is at most
  * `MAX_NESTING_DEPTH` deep (read-yaml checks that first), so the walk recurses.
  */
@@ -22,8 +24,10 @@ export function structureIssues(source: YamlSource): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
   const ancestors: Node[] = [];
   const anchors = new Map<string, Node>();
+  let aliases = 0;
   const walk = (node: Node | null, path: Key[]): void => {
     if (isAlias(node)) {
+      if (++aliases === MAX_ALIASES + 1) issues.push(tooManyAliases(source, node, path));
       const problem = aliasProblem(node, anchors.get(node.source), ancestors);
       if (problem) issues.push(issueAt(source, node.range?.[0] ?? 0, { code: 'FL_SCENARIO_SYNTAX', path, message: problem }));
       return;
@@ -54,6 +58,15 @@ function mapIssues(source: YamlSource, map: YAMLMap, path: Key[], issues: Scenar
     seen.add(key.value);
     walk(pair.value, [...path, key.value]);
   }
+}
+
+function tooManyAliases(source: YamlSource, alias: Alias, path: Key[]): ScenarioIssue {
+  return issueAt(source, alias.range?.[0] ?? 0, {
+    code: 'FL_SCENARIO_LIMIT',
+    path,
+    message: `more than ${MAX_ALIASES} aliases`,
+    expected: `at most ${MAX_ALIASES} aliases (*name) in a file`,
+  });
 }
 
 function keyIssue(source: YamlSource, pair: Pair<Node | null, Node | null>, path: Key[]): ScenarioIssue {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { MAX_CLASSES, MAX_NESTING_DEPTH, MAX_SCENARIO_BYTES } from '../../scenarios/limits.js';
+import { MAX_ALIASES, MAX_CLASSES, MAX_NESTING_DEPTH, MAX_SCENARIO_BYTES } from '../../scenarios/limits.js';
 import { loadScenarioFile, parseScenario } from '../../scenarios/parse-scenario.js';
 import type { ScenarioError } from '../../scenarios/scenario-error.js';
 import { BASE, errorOf } from './helpers.js';
@@ -72,6 +72,24 @@ describe('unknown keys', () => {
     expect(error.omitted).toBe(50_000 - 20);
     expect(error.message).toContain('… and 49980 more issues (only the first 20 are shown)');
     expect(ms).toBeLessThan(WALL_MS);
+  });
+});
+
+describe('aliases', () => {
+  it(`refuses more than ${MAX_ALIASES} at the first one past the limit, in bounded time even for 30,000`, () => {
+    const anchors = Array.from({ length: 30_000 }, (_, i) => `  k${i}: &a${i} ['rate>0']`);
+    const aliases = Array.from({ length: 30_000 }, (_, i) => `  j${i}: *a${i}`);
+    const text = `${stringify(BASE)}thresholds:\n${[...anchors, ...aliases].join('\n')}\n`;
+    const { result: error, ms } = timed(() => errorOf(text));
+    expect(error.code).toBe('FL_SCENARIO_LIMIT');
+    expect(error.issues).toEqual([expect.objectContaining({ path: ['thresholds', `j${MAX_ALIASES}`], message: `more than ${MAX_ALIASES} aliases` })]);
+    expect(ms).toBeLessThan(WALL_MS);
+  });
+
+  it(`accepts ${MAX_ALIASES}`, () => {
+    const services = Array.from({ length: MAX_ALIASES }, (_, i) => `  s${i}: &s${i} {replicas: 2}\n  t${i}: *s${i}`);
+    const text = stringify(BASE).replace('services:\n', `services:\n${services.join('\n')}\n`);
+    expect(parseScenario(text, 'aliases.yaml').services[`t${MAX_ALIASES - 1}`].replicas).toBe(2);
   });
 });
 
