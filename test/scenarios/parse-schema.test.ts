@@ -125,6 +125,7 @@ describe('parseScenario: schema issues', () => {
     ['replicas: 1.5', (s: any) => (s.services.back.replicas = 1.5), ['services', 'back', 'replicas'], 'wrong type', 'an integer', '1.5'],
     ['errorRate: 2', (s: any) => (s.services.back.errorRate = 2), ['services', 'back', 'errorRate'], 'too large', 'a number ≤ 1', '2'],
     ['version: 2', (s: any) => (s.version = 2), ['version'], 'not an allowed value', '1', '2'],
+    ['no version', (s: any) => delete s.version, ['version'], 'missing required key', '1', undefined],
     ['zones: []', (s: any) => (s.zones = []), ['zones'], 'too few items', 'at least 1 item', 'an empty list'],
     ['stages: []', (s: any) => (s.load.users = { executor: 'ramping-arrival-rate', stages: [], target: 'front' }), ['load', 'users', 'stages'], 'too few items', 'at least 1 item', 'an empty list'],
     ['resolution: 0s', (s: any) => (s.report = { resolution: '0s' }), ['report', 'resolution'], 'value not allowed', 'a duration of at least 1ms and at most 8760h (365 days)', '"0s"'],
