@@ -91,19 +91,6 @@ describe('security values that do not fit together', () => {
 });
 
 describe('the size of the report', () => {
-  it('refuses a resolution that would give the report more than 2,000,000 points, saying which resolution would do', () => {
-    // 6 series (the entry, class web, services front and back, edges users->front and front->back) over 10h 30s.
-    const issues = issuesOf(
-      variant((s) => {
-        s.load.users.duration = '10h';
-        s.report = { resolution: '100ms' };
-      }),
-    );
-    expect(issues).toEqual([
-      expect.objectContaining({ path: ['report', 'resolution'], expected: 'at most 2,000,000 points: a resolution of at least 109ms', found: '100ms' }),
-    ]);
-  });
-
   it('refuses more than 10,000 time series', () => {
     const issues = issuesOf(variant((s) => Object.assign(s.services, Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`s${i}`, {}])))));
     expect(issues).toEqual([
