@@ -1,7 +1,7 @@
 /**
  * The checks a schema cannot express, run on a scenario that passed the schema: names refer
  * to things that exist, calls have no cycles, faults have one real target, distribution
- * parameters agree, thresholds parse.
+ * parameters and policy values agree, thresholds parse, the report stays a bounded size.
  */
 import { checkCallCycles } from './checks/call-cycles.js';
 import { checkCalls } from './checks/calls.js';
@@ -9,6 +9,8 @@ import { checkDistributions } from './checks/distributions.js';
 import { checkFaults } from './checks/faults.js';
 import { checkLoad } from './checks/load.js';
 import { checkMesh } from './checks/mesh.js';
+import { checkPolicyValues } from './checks/policy-values.js';
+import { checkReport } from './checks/report.js';
 import { checkSecurity } from './checks/security.js';
 import { checkThresholds } from './checks/thresholds.js';
 import { checkZones } from './checks/zones.js';
@@ -28,8 +30,10 @@ export function checkReferences(scenario: Scenario): IssueDraft[] {
     ...checkLoad(scenario),
     ...checkFaults(scenario),
     ...checkMesh(scenario),
+    ...checkPolicyValues(scenario),
     ...checkSecurity(scenario),
     ...checkDistributions(scenario),
     ...checkThresholds(scenario),
+    ...checkReport(scenario),
   ];
 }

@@ -23,7 +23,7 @@ export function nearestName(word: string, known: readonly string[]): string | un
 
 /** Edit distance when the name is a likely typo of the word (a prefix counts as 3), or Infinity. */
 function typoScore(word: string, name: string): number {
-  const distance = editDistance(word, name);
+  const distance = editDistance(word, name, MAX_DISTANCE);
   if (distance <= MAX_DISTANCE && distance < word.length) return distance;
   const [shorter, longer] = word.length <= name.length ? [word, name] : [name, word];
   return shorter.length >= MIN_PREFIX && longer.startsWith(shorter) ? MAX_DISTANCE + 1 : Infinity;
@@ -31,17 +31,30 @@ function typoScore(word: string, name: string): number {
 
 /**
  * Optimal-string-alignment distance (Damerau–Levenshtein where a swap of two neighbouring
- * characters counts as one edit).
+ * characters counts as one edit). With `max`, only distances up to `max` are computed, in
+ * time linear in the strings' length: anything farther gives `max + 1`.
  */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+export function editDistance(a: string, b: string, max = Infinity): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const width = b.length + 1;
+  let older = new Array<number>(width);
+  let prev = new Array<number>(width);
+  let cur = new Array<number>(width);
+  for (let j = 0; j <= Math.min(b.length, max + 1); j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    const lo = Math.max(1, i - max);
+    const hi = Math.min(b.length, i + max);
+    cur[lo - 1] = lo === 1 ? i : Infinity;
+    let rowMin = cur[lo - 1];
+    for (let j = lo; j <= hi; j++) {
+      let d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, older[j - 2] + 1);
+      cur[j] = d;
+      if (d < rowMin) rowMin = d;
     }
+    if (hi + 1 < width) cur[hi + 1] = Infinity;
+    if (rowMin > max) return max + 1;
+    [older, prev, cur] = [prev, cur, older];
   }
-  return d[a.length][b.length];
+  return Math.min(prev[b.length], max + 1);
 }

@@ -3,6 +3,7 @@
  * the list of located issues. Bad input: the CLI exits with code 2.
  */
 import { formatIssues } from './format-issue.js';
+import { MAX_REPORTED_ISSUES } from './limits.js';
 
 /** A failure kind, stable across releases. */
 export type ScenarioErrorCode =
@@ -14,8 +15,10 @@ export type ScenarioErrorCode =
   | 'FL_SCENARIO_UNKNOWN_KEY'
   /** A name that refers to nothing, e.g. a call to a service that does not exist. */
   | 'FL_SCENARIO_REFERENCE'
-  /** The file could not be read. */
-  | 'FL_SCENARIO_IO';
+  /** The file could not be read: missing, not a regular file, not UTF-8. */
+  | 'FL_SCENARIO_IO'
+  /** The file is beyond a limit of the format: too large, or nested too deeply. */
+  | 'FL_SCENARIO_LIMIT';
 
 /** One problem, located in the file. */
 export interface ScenarioIssue {
@@ -37,6 +40,7 @@ export interface ScenarioIssue {
 /** When one error holds issues of several kinds, its `code` is the first of these present. */
 const PRECEDENCE: readonly ScenarioErrorCode[] = [
   'FL_SCENARIO_IO',
+  'FL_SCENARIO_LIMIT',
   'FL_SCENARIO_SYNTAX',
   'FL_SCENARIO_SCHEMA',
   'FL_SCENARIO_UNKNOWN_KEY',
@@ -44,27 +48,40 @@ const PRECEDENCE: readonly ScenarioErrorCode[] = [
 ];
 
 /**
- * A scenario file that cannot be read, parsed or validated. `message` lists every issue as
- * `file:line:column: path: message (expected X, found Y) — did you mean "…"?` with a code
- * frame under it; `issues` holds them as data, sorted by position.
+ * A scenario file that cannot be read, parsed or validated. `message` lists the first
+ * {@link MAX_REPORTED_ISSUES} issues by position as `file:line:column: path: message
+ * (expected X, found Y) — did you mean "…"?`, each with a code frame under it, and says how
+ * many more there were; `issues` holds those shown as data, `omitted` counts the rest.
  */
 export class ScenarioError extends Error {
   override readonly name = 'ScenarioError';
   /** Brand for {@link isScenarioError}, which also works across copies of this module. */
   readonly isScenarioError = true;
   readonly code: ScenarioErrorCode;
+  /** The first {@link MAX_REPORTED_ISSUES} issues, sorted by position. */
   readonly issues: readonly ScenarioIssue[];
+  /** How many issues there were beyond those in `issues`. */
+  readonly omitted: number;
 
   /**
    * @param issues - at least one issue
    * @param source - the file's text, for code frames
    */
   constructor(issues: ScenarioIssue[], source?: string) {
-    const sorted = [...issues].sort((a, b) => a.line - b.line || a.column - b.column);
-    super(formatIssues(sorted, source));
-    this.issues = sorted;
-    this.code = PRECEDENCE.find((code) => sorted.some((issue) => issue.code === code)) ?? 'FL_SCENARIO_SCHEMA';
+    const sorted = [...issues].sort(byPosition);
+    const shown = sorted.slice(0, MAX_REPORTED_ISSUES);
+    const omitted = sorted.length - shown.length;
+    super(formatIssues(shown, source) + (omitted > 0 ? `\n… and ${omitted} more ${omitted === 1 ? 'issue' : 'issues'} (only the first ${MAX_REPORTED_ISSUES} are shown)` : ''));
+    this.issues = shown;
+    this.omitted = omitted;
+    const kinds = new Set(sorted.map((issue) => issue.code));
+    this.code = PRECEDENCE.find((code) => kinds.has(code)) ?? 'FL_SCENARIO_SCHEMA';
   }
+}
+
+/** The order issues are reported in: by line, then column. */
+export function byPosition(a: ScenarioIssue, b: ScenarioIssue): number {
+  return a.line - b.line || a.column - b.column;
 }
 
 /** True for a {@link ScenarioError}. */

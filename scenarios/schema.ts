@@ -5,7 +5,20 @@
  * normalised here to milliseconds and to events per millisecond.
  */
 import { z } from 'zod';
-import { Duration, Name, Probability, Rate } from './schema-primitives.js';
+import { RETRY_AFTER_MAX_MS } from '../proxy-core/routing/router.js';
+import {
+  MAX_CLASSES,
+  MAX_CONCURRENCY,
+  MAX_QUEUE,
+  MAX_REPLICAS,
+  MAX_SEED,
+  MAX_SLOWDOWN_FACTOR,
+  MAX_VUS,
+  MAX_WEIGHT,
+  MIN_RESOLUTION_MS,
+} from './limits.js';
+import { Duration, duration, Name, Probability, Rate, withBound } from './schema-primitives.js';
+import { formatDuration } from './units.js';
 import { Mesh } from './mesh-schema.js';
 import { Security } from './security-schema.js';
 
@@ -49,10 +62,28 @@ export type CallStep = z.output<typeof CallStep>;
 
 /** A service: replicas over zones, workers and a bounded queue per instance, its own work, its calls. */
 export const Service = z.strictObject({
-  replicas: z.number().int().min(1).default(1),
+  replicas: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_REPLICAS)
+    .default(1)
+    .meta({ description: withBound('Instances of the service.', MAX_REPLICAS) }),
   zones: z.array(Name).min(1).optional().meta({ description: 'Zones the replicas are spread over, round robin. Default: the first zone of `zones`, or "default".' }),
-  concurrency: z.number().int().min(1).default(16).meta({ description: 'Workers per instance; a worker is held for the whole request, calls included.' }),
-  queue: z.number().int().min(0).default(128).meta({ description: 'Requests waiting per instance; beyond it the instance answers 503 (overflow).' }),
+  concurrency: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_CONCURRENCY)
+    .default(16)
+    .meta({ description: withBound('Workers per instance; a worker is held for the whole request, calls included.', MAX_CONCURRENCY) }),
+  queue: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_QUEUE)
+    .default(128)
+    .meta({ description: withBound('Requests waiting per instance; beyond it the instance answers 503 (overflow).', MAX_QUEUE) }),
   latency: Distribution.default({ type: 'constant', value: 0 }).meta({ description: 'Own work per request, before its calls.' }),
   errorRate: Probability.default(0).meta({ description: 'Fraction of requests answered 500 after own work.' }),
   calls: z.array(CallStep).default([]),
@@ -60,7 +91,10 @@ export const Service = z.strictObject({
   serviceAccount: Name.optional().meta({ description: 'Service account, part of the SPIFFE identity (default: the service name).' }),
   trustDomain: z.string().optional().meta({ description: "The trust domain its certificates name (default: security.trustDomain)." }),
   deadlinePropagation: z.boolean().default(false).meta({ description: "Honour the caller's deadline (x-envoy-expected-rq-timeout-ms) and cancellation: drop work whose caller has given up, pass the remaining budget on to its own calls, and cancel the calls still in flight when it answers early." }),
-  retryAfter: Duration.optional().meta({ description: 'A Retry-After header on its own 5xx answers (errors and queue overflow), which callers honour as their backoff.' }),
+  retryAfter: duration(
+    {},
+    `A Retry-After header on its own 5xx answers (errors and queue overflow), which callers honour as their backoff up to ${formatDuration(RETRY_AFTER_MAX_MS)} (beyond it they ignore the header).`,
+  ).optional(),
 });
 /** A parsed service, defaults filled. */
 export type Service = z.output<typeof Service>;
@@ -82,7 +116,7 @@ export { MeshPolicy } from './mesh-schema.js';
 /** A request class: header values sent with a share of the load. */
 export const RequestClass = z.strictObject({
   name: Name,
-  weight: z.number().gt(0).default(1),
+  weight: z.number().gt(0).max(MAX_WEIGHT).default(1).meta({ description: withBound('Share of the load, relative to the other classes.', MAX_WEIGHT) }),
   headers: z.record(z.string(), z.string()).default({}),
   token: Name.optional().meta({ description: 'A token of security.tokens sent as Authorization: Bearer.' }),
   method: z.string().default('GET'),
@@ -92,9 +126,17 @@ export const RequestClass = z.strictObject({
 const LoadCommon = {
   target: Name.meta({ description: 'The service the load calls.' }),
   startTime: Duration.default(0),
-  gracefulStop: Duration.default(30_000).meta({ description: 'How long requests in flight may finish after the load ends (k6 default 30s).' }),
-  classes: z.array(RequestClass).default([]),
+  gracefulStop: duration({}, 'How long requests in flight may finish after the load ends (k6 default 30s).').default(30_000),
+  classes: z.array(RequestClass).max(MAX_CLASSES).default([]).meta({ description: withBound('Request classes, by weight.', MAX_CLASSES) }),
 };
+
+const MaxVus = z
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_VUS)
+  .optional()
+  .meta({ description: withBound('Most requests in flight; arrivals beyond it are dropped (k6 dropped_iterations).', MAX_VUS) });
 
 const ArrivalProcess = z.enum(['poisson', 'uniform']).default('poisson').meta({ description: 'Poisson (exponential gaps) or evenly spaced arrivals.' });
 
@@ -105,7 +147,7 @@ export const Load = z.discriminatedUnion('executor', [
     rate: Rate,
     duration: Duration,
     arrivals: ArrivalProcess,
-    maxVUs: z.number().int().min(1).optional().meta({ description: 'Most requests in flight; arrivals beyond it are dropped (k6 dropped_iterations).' }),
+    maxVUs: MaxVus,
     ...LoadCommon,
   }),
   z.strictObject({
@@ -113,12 +155,12 @@ export const Load = z.discriminatedUnion('executor', [
     startRate: Rate.default(0),
     stages: z.array(z.strictObject({ duration: Duration, target: Rate })).min(1),
     arrivals: ArrivalProcess,
-    maxVUs: z.number().int().min(1).optional(),
+    maxVUs: MaxVus,
     ...LoadCommon,
   }),
   z.strictObject({
     executor: z.literal('constant-vus'),
-    vus: z.number().int().min(1),
+    vus: z.number().int().min(1).max(MAX_VUS).meta({ description: withBound('Virtual users, each sending its next request when the last one is answered.', MAX_VUS) }),
     duration: Duration,
     thinkTime: Distribution.default({ type: 'constant', value: 0 }).meta({ description: 'Pause between a response and the next request of a VU.' }),
     ...LoadCommon,
@@ -129,7 +171,7 @@ export type Load = z.output<typeof Load>;
 
 const FaultTarget = {
   service: Name.optional(),
-  instance: z.number().int().min(0).optional().meta({ description: 'Instance index of `service`.' }),
+  instance: z.number().int().min(0).max(MAX_REPLICAS - 1).optional().meta({ description: 'Instance index of `service`.' }),
   zone: Name.optional(),
   edge: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*->[A-Za-z][A-Za-z0-9_.-]*$/, 'expected an edge like checkout->payments').optional(),
 };
@@ -147,7 +189,12 @@ export const Fault = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('crash'), ...FaultWhen, ...FaultTarget }),
   z.strictObject({ kind: z.literal('partition'), ...FaultWhen, ...FaultTarget }),
-  z.strictObject({ kind: z.literal('slowdown'), factor: z.number().gt(0), ...FaultWhen, ...FaultTarget }),
+  z.strictObject({
+    kind: z.literal('slowdown'),
+    factor: z.number().gt(0).max(MAX_SLOWDOWN_FACTOR).meta({ description: withBound('Own work takes this many times as long.', MAX_SLOWDOWN_FACTOR) }),
+    ...FaultWhen,
+    ...FaultTarget,
+  }),
   z.strictObject({ kind: z.literal('blackhole'), ...FaultWhen, ...FaultTarget }),
   z.strictObject({ kind: z.literal('ca-outage'), ...FaultWhen }).meta({ description: 'The CA issues no certificates: workloads keep their current ones, which may expire.' }),
 ]);
@@ -166,7 +213,7 @@ export const ScenarioSchema = z.strictObject({
   version: z.literal(1).meta({ description: 'Format version; 1.' }),
   name: z.string().min(1),
   description: z.string().default(''),
-  seed: z.number().int().min(0).default(1),
+  seed: z.number().int().min(0).max(MAX_SEED).default(1),
   zones: z.array(Name).min(1).default(['default']),
   network: Network.default({ sameZone: { type: 'constant', value: 0 }, crossZone: { type: 'constant', value: 0 }, between: [] }),
   services: z.record(Name, Service),
@@ -176,7 +223,7 @@ export const ScenarioSchema = z.strictObject({
   faults: z.array(Fault).default([]),
   thresholds: z.record(z.string(), z.array(z.string()).min(1)).default({}),
   report: z
-    .strictObject({ resolution: Duration.refine((ms) => ms > 0, 'expected a duration above 0, like 1s').default(1000) })
+    .strictObject({ resolution: duration({ min: MIN_RESOLUTION_MS }, 'Width of the time-series buckets of the report.').default(1000) })
     .default({ resolution: 1000 }),
 });
 

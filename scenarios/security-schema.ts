@@ -4,11 +4,11 @@
  * tokens (Istio RequestAuthentication), with the issuers and tokens the load carries.
  */
 import { z } from 'zod';
-import { DEFAULT_WORKLOAD_CERT_TTL_MS } from '../proxy-core/identity/certificate-authority.js';
+import { DEFAULT_WORKLOAD_CERT_TTL_MS, MAX_WORKLOAD_CERT_TTL_MS } from '../proxy-core/identity/certificate-authority.js';
 import { DEFAULT_PEER_AUTH_MODE } from '../proxy-core/identity/peer-authentication.js';
 import { DEFAULT_TRUST_DOMAIN } from '../proxy-core/identity/spiffe-id.js';
 import { DEFAULT_SECRET_GRACE_PERIOD_RATIO } from '../proxy-core/identity/workload-identity.js';
-import { Duration, Name } from './schema-primitives.js';
+import { duration, Name } from './schema-primitives.js';
 
 const Strings = z.array(z.string()).optional();
 
@@ -55,15 +55,15 @@ export const PeerAuthentication = z.strictObject({
 /** JWT rules of a service (Istio RequestAuthentication). */
 export const RequestAuthentication = z.strictObject({
   service: Name,
-  jwtRules: z.array(z.strictObject({ issuer: z.string(), audiences: z.array(z.string()).optional() })).min(1),
+  jwtRules: z.array(z.strictObject({ issuer: z.string().min(1), audiences: z.array(z.string()).optional() })).min(1).meta({ description: 'One rule per issuer: an issuer may have only one rule per service.' }),
 });
 
 /** A token a request class carries (a JWT-like token issued and signed by an issuer of `issuers`). */
 export const Token = z.strictObject({
-  issuer: z.string(),
+  issuer: z.string().min(1),
   subject: z.string(),
   audience: z.string().optional(),
-  expiresIn: Duration.default(3_600_000).meta({ description: 'Lifetime from the start of the run.' }),
+  expiresIn: duration({}, 'Lifetime from the start of the run.').default(3_600_000),
   forgedSignature: z.boolean().default(false).meta({ description: 'Signed with a wrong key: an invalid token.' }),
 });
 
@@ -72,7 +72,7 @@ export const Security = z.strictObject({
   trustDomain: z.string().default(DEFAULT_TRUST_DOMAIN),
   certificates: z
     .strictObject({
-      ttl: Duration.default(DEFAULT_WORKLOAD_CERT_TTL_MS).meta({ description: 'Workload certificate lifetime (Istio default 24h).' }),
+      ttl: duration({ above: 0, max: MAX_WORKLOAD_CERT_TTL_MS }, 'Workload certificate lifetime (Istio default 24h; the core allows at most 90 days, as Istio does).').default(DEFAULT_WORKLOAD_CERT_TTL_MS),
       graceRatio: z.number().gt(0).lt(1).default(DEFAULT_SECRET_GRACE_PERIOD_RATIO).meta({ description: 'Rotate when this fraction of the lifetime is left (Istio SECRET_GRACE_PERIOD_RATIO 0.5).' }),
     })
     .default({ ttl: DEFAULT_WORKLOAD_CERT_TTL_MS, graceRatio: DEFAULT_SECRET_GRACE_PERIOD_RATIO }),
@@ -80,7 +80,7 @@ export const Security = z.strictObject({
   peerAuthentication: z.array(PeerAuthentication).default([]),
   authorization: z.array(AuthorizationPolicy).default([]),
   requestAuthentication: z.array(RequestAuthentication).default([]),
-  issuers: z.array(z.strictObject({ issuer: z.string(), key: z.string().min(1) })).default([]),
+  issuers: z.array(z.strictObject({ issuer: z.string().min(1), key: z.string().min(1) })).default([]).meta({ description: 'Token issuers and their signing keys, each issuer once.' }),
   tokens: z.record(Name, Token).default({}),
 });
 /** The parsed `security` section. */

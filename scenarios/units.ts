@@ -1,13 +1,25 @@
 /** Units of durations and rates in scenario files, and their conversion to milliseconds. */
+import { MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS } from './limits.js';
 
 const DURATION_UNITS_MS: Record<string, number> = { us: 0.001, µs: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const RATE_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
 
+/** The number of a duration or a rate: at most {@link MAX_INTEGER_DIGITS} digits before the point and {@link MAX_FRACTION_DIGITS} after. */
+const NUMBER = `\\d{1,${MAX_INTEGER_DIGITS}}(?:\\.\\d{1,${MAX_FRACTION_DIGITS}})?`;
+
 /** `250ms`, `1.5s`, `2m`, `1h`, `0s`, and Go's compound form as Istio writes it: `1h30m`, `2m30s`. */
-export const DURATION_PATTERN = /^(?:\d+(?:\.\d+)?(?:us|µs|ms|s|m|h))+$/;
+export const DURATION_PATTERN = new RegExp(`^(?:${NUMBER}(?:us|µs|ms|s|m|h))+$`);
 const DURATION_PART = /(\d+(?:\.\d+)?)(us|µs|ms|s|m|h)/g;
 /** `500/s`, `0.5/ms`, `30/m`, `100/h`. */
-export const RATE_PATTERN = /^(\d+(?:\.\d+)?)\s*\/\s*(ms|s|m|min|h)$/;
+export const RATE_PATTERN = new RegExp(`^(${NUMBER})\\s*\\/\\s*(ms|s|m|min|h)$`);
+
+/** The first number in `text` with more digits than {@link DURATION_PATTERN} and {@link RATE_PATTERN} allow, if any. */
+export function overlongNumber(text: string): string | undefined {
+  for (const [number, integer, fraction = ''] of text.matchAll(/(\d+)(?:\.(\d+))?/g)) {
+    if (integer.length > MAX_INTEGER_DIGITS || fraction.length > MAX_FRACTION_DIGITS) return number;
+  }
+  return undefined;
+}
 
 /** Parses a duration with a unit into milliseconds. Assumes `text` matches {@link DURATION_PATTERN}. */
 export function parseDuration(text: string): number {

@@ -8,6 +8,9 @@ export interface GrpcRetryThrottleConfig {
   tokenRatio: number;
 }
 
+/** Largest `maxTokens` A6 allows. */
+export const GRPC_MAX_TOKENS = 1000;
+
 /**
  * Checks A6's ranges.
  *
@@ -15,7 +18,7 @@ export interface GrpcRetryThrottleConfig {
  */
 export function resolveGrpcRetryThrottle(config: GrpcRetryThrottleConfig): GrpcRetryThrottleConfig {
   const { maxTokens, tokenRatio } = config;
-  if (!(maxTokens > 0 && maxTokens <= 1000)) {
+  if (!(maxTokens > 0 && maxTokens <= GRPC_MAX_TOKENS)) {
     throw new RangeError(`retryThrottling maxTokens must be in (0, 1000], got ${maxTokens}`);
   }
   if (!(Number.isFinite(tokenRatio) && Math.round(tokenRatio * 1000) >= 1)) {

@@ -21,6 +21,15 @@ export const DEFAULT_LINKERD_RETRY_BUDGET: Readonly<LinkerdRetryBudgetConfig> = 
   ttlMs: 10_000,
 });
 
+/** Largest `retryRatio` tower accepts. */
+export const LINKERD_MAX_RETRY_RATIO = 1000;
+/** Shortest `ttl` tower accepts, ms. */
+export const LINKERD_MIN_TTL_MS = 1000;
+/** Longest `ttl` tower accepts, ms. */
+export const LINKERD_MAX_TTL_MS = 60_000;
+/** `minRetriesPerSecond` must be below this (tower's `u32` arithmetic). */
+export const LINKERD_MIN_RETRIES_PER_SECOND_LIMIT = 2 ** 31 - 1;
+
 /** tower splits the ttl into this many slots. */
 const SLOTS = 10;
 
@@ -34,13 +43,13 @@ export function resolveLinkerdRetryBudget(options: LinkerdRetryBudgetOptions = {
   const retryRatio = options.retryRatio ?? d.retryRatio;
   const minRetriesPerSecond = options.minRetriesPerSecond ?? d.minRetriesPerSecond;
   const ttlMs = options.ttlMs ?? d.ttlMs;
-  if (!(retryRatio >= 0 && retryRatio <= 1000)) {
+  if (!(retryRatio >= 0 && retryRatio <= LINKERD_MAX_RETRY_RATIO)) {
     throw new RangeError(`retry budget retryRatio must be in [0, 1000], got ${retryRatio}`);
   }
-  if (!Number.isInteger(minRetriesPerSecond) || minRetriesPerSecond < 0 || minRetriesPerSecond >= 2 ** 31 - 1) {
+  if (!Number.isInteger(minRetriesPerSecond) || minRetriesPerSecond < 0 || minRetriesPerSecond >= LINKERD_MIN_RETRIES_PER_SECOND_LIMIT) {
     throw new RangeError(`retry budget minRetriesPerSecond must be an integer >= 0, got ${minRetriesPerSecond}`);
   }
-  if (!(ttlMs >= 1000 && ttlMs <= 60_000)) {
+  if (!(ttlMs >= LINKERD_MIN_TTL_MS && ttlMs <= LINKERD_MAX_TTL_MS)) {
     throw new RangeError(`retry budget ttlMs must be in [1000, 60000], got ${ttlMs}`);
   }
   return { retryRatio, minRetriesPerSecond, ttlMs };

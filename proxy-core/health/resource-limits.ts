@@ -25,8 +25,8 @@ export const DEFAULT_RESOURCE_THRESHOLDS: Readonly<ResourceThresholds> = Object.
   maxRetries: 3,
 });
 
-/** 2^32 − 1 (Go's `math.MaxUint32`). */
-const MAX_UINT32 = 4294967295;
+/** 2^32 − 1 (Go's `math.MaxUint32`): the largest value of Envoy's uint32 thresholds and counts. */
+export const MAX_UINT32 = 4294967295;
 
 /**
  * What Istio writes when a DestinationRule leaves a field of `connectionPool` unset:

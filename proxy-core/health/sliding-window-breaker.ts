@@ -47,6 +47,9 @@ export const DEFAULT_SLIDING_WINDOW: Readonly<SlidingWindowConfig> = Object.free
   automaticTransitionFromOpenToHalfOpenEnabled: false,
 });
 
+/** Shortest `waitDurationInOpenState` resilience4j accepts, ms. */
+export const MIN_WAIT_DURATION_IN_OPEN_STATE_MS = 1;
+
 /**
  * Fills resilience4j's defaults and checks the values as `CircuitBreakerConfig.Builder` does.
  * `minimumNumberOfCalls` is kept as given; the breaker clamps it to the window size for a
@@ -77,7 +80,7 @@ export function resolveSlidingWindow(options: SlidingWindowOptions = {}): Slidin
   if (!(config.slowCallDurationThresholdMs > 0 && Number.isFinite(config.slowCallDurationThresholdMs))) {
     throw new RangeError(`breaker slowCallDurationThresholdMs must be a finite number > 0, got ${config.slowCallDurationThresholdMs}`);
   }
-  if (!(config.waitDurationInOpenStateMs >= 1 && Number.isFinite(config.waitDurationInOpenStateMs))) {
+  if (!(config.waitDurationInOpenStateMs >= MIN_WAIT_DURATION_IN_OPEN_STATE_MS && Number.isFinite(config.waitDurationInOpenStateMs))) {
     throw new RangeError(`breaker waitDurationInOpenStateMs must be a finite number >= 1, got ${config.waitDurationInOpenStateMs}`);
   }
   if (config.slidingWindowType !== 'COUNT_BASED' && config.slidingWindowType !== 'TIME_BASED') {

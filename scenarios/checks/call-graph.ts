@@ -19,8 +19,3 @@ export function callEdges(scenario: Scenario): CallEdge[] {
     }),
   );
 }
-
-/** True when `from` calls `to` in some step. */
-export function calls(edges: readonly CallEdge[], from: string, to: string): boolean {
-  return edges.some((edge) => edge.from === from && edge.to === to);
-}

@@ -4,7 +4,7 @@
  */
 import type { IssueDraft } from '../issue-draft.js';
 import { isTargeted, type TargetedFault as Fault, type Scenario } from '../schema.js';
-import { callEdges, calls } from './call-graph.js';
+import { callEdges } from './call-graph.js';
 import type { CallEdge } from './call-graph.js';
 import { referenceIssue } from './reference-issue.js';
 
@@ -16,11 +16,12 @@ type Path = (string | number)[];
 
 /** The issues of every fault's target. */
 export function checkFaults(scenario: Scenario): IssueDraft[] {
-  const edges = callEdges(scenario);
+  const callees = calleesByCaller(callEdges(scenario));
+  const zones = new Set(scenario.zones);
   return scenario.faults.flatMap((fault, i) => {
     if (!isTargeted(fault)) return [];
     const path = ['faults', i];
-    return [...targetCount(fault, path), ...serviceTarget(scenario, fault, path), ...zoneTarget(scenario, fault, path), ...edgeTarget(scenario, edges, fault, path)];
+    return [...targetCount(fault, path), ...serviceTarget(scenario, fault, path), ...zoneTarget(scenario, zones, fault, path), ...edgeTarget(scenario, callees, fault, path)];
   });
 }
 
@@ -59,12 +60,22 @@ function serviceTarget(scenario: Scenario, fault: Fault, path: Path): IssueDraft
   ];
 }
 
-function zoneTarget(scenario: Scenario, fault: Fault, path: Path): IssueDraft[] {
-  if (fault.zone === undefined || scenario.zones.includes(fault.zone)) return [];
+function zoneTarget(scenario: Scenario, zones: ReadonlySet<string>, fault: Fault, path: Path): IssueDraft[] {
+  if (fault.zone === undefined || zones.has(fault.zone)) return [];
   return [referenceIssue([...path, 'zone'], 'zone not declared in zones', fault.zone, scenario.zones)];
 }
 
-function edgeTarget(scenario: Scenario, edges: readonly CallEdge[], fault: Fault, path: Path): IssueDraft[] {
+/** The edges `from->to` each service calls along, by caller. */
+function calleesByCaller(edges: readonly CallEdge[]): Map<string, Set<string>> {
+  const callees = new Map<string, Set<string>>();
+  for (const edge of edges) {
+    const set = callees.get(edge.from) ?? new Set<string>();
+    callees.set(edge.from, set.add(`${edge.from}->${edge.to}`));
+  }
+  return callees;
+}
+
+function edgeTarget(scenario: Scenario, callees: ReadonlyMap<string, ReadonlySet<string>>, fault: Fault, path: Path): IssueDraft[] {
   if (fault.edge === undefined) return [];
   const at = [...path, 'edge'];
   if (NOT_ON_EDGES.includes(fault.kind)) {
@@ -74,7 +85,7 @@ function edgeTarget(scenario: Scenario, edges: readonly CallEdge[], fault: Fault
   const services = Object.keys(scenario.services);
   const unknown = [from, to].filter((name) => !Object.hasOwn(scenario.services, name));
   if (unknown.length > 0) return unknown.map((name) => referenceIssue(at, 'edge from or to an unknown service', name, services));
-  if (calls(edges, from, to)) return [];
-  const callees = edges.filter((edge) => edge.from === from).map((edge) => `${from}->${edge.to}`);
-  return [referenceIssue(at, `${from} does not call ${to}`, fault.edge, callees)];
+  const edges = callees.get(from);
+  if (edges?.has(fault.edge)) return [];
+  return [referenceIssue(at, `${from} does not call ${to}`, fault.edge, [...(edges ?? [])])];
 }

@@ -12,15 +12,20 @@ export function checkLoad(scenario: Scenario): IssueDraft[] {
   ]);
 }
 
+/** Each class name used before in the same load, in one pass over the names. */
 function duplicateClasses(load: string, names: string[]): IssueDraft[] {
+  const first = new Map<string, number>();
   return names.flatMap((name, i) => {
-    const first = names.indexOf(name);
-    if (first === i) return [];
+    const earlier = first.get(name);
+    if (earlier === undefined) {
+      first.set(name, i);
+      return [];
+    }
     return [
       {
         code: 'FL_SCENARIO_SCHEMA' as const,
         path: ['load', load, 'classes', i, 'name'],
-        message: `class name already used by classes[${first}]`,
+        message: `class name already used by classes[${earlier}]`,
         expected: 'a name not used by another class of this load',
         found: JSON.stringify(name),
       },

@@ -11,15 +11,19 @@ import { referenceIssue } from './reference-issue.js';
 export function checkMesh(scenario: Scenario): IssueDraft[] {
   const services = Object.keys(scenario.services);
   const callers = [...services, ...Object.keys(scenario.load)];
+  const knownCallers = new Set(callers);
+  const knownServices = new Set(services);
+  const anyCaller = ['*', ...callers];
+  const anyService = ['*', ...services];
   return scenario.mesh.policies.flatMap((policy, i) => {
     const path = ['mesh', 'policies', i];
     return [
       ...(policy.retries && policy.hedging
         ? [{ code: 'FL_SCENARIO_SCHEMA' as const, path: [...path, 'hedging'], message: 'retries and hedging on the same policy', expected: 'one of retries or hedging (gRPC: retryPolicy and hedgingPolicy are exclusive)' }]
         : []),
-      ...(isWildcardOr(policy.from, callers) ? [] : [referenceIssue([...path, 'from'], 'unknown caller (a service or a load)', policy.from, ['*', ...callers])]),
-      ...(isWildcardOr(policy.to, services) ? [] : [referenceIssue([...path, 'to'], 'unknown service', policy.to, ['*', ...services])]),
-      ...(policy.split ?? []).flatMap((d, j) => (services.includes(d.service) ? [] : [referenceIssue([...path, 'split', j, 'service'], 'unknown service', d.service, services)])),
+      ...(isWildcardOr(policy.from, knownCallers) ? [] : [referenceIssue([...path, 'from'], 'unknown caller (a service or a load)', policy.from, anyCaller)]),
+      ...(isWildcardOr(policy.to, knownServices) ? [] : [referenceIssue([...path, 'to'], 'unknown service', policy.to, anyService)]),
+      ...(policy.split ?? []).flatMap((d, j) => (knownServices.has(d.service) ? [] : [referenceIssue([...path, 'split', j, 'service'], 'unknown service', d.service, services)])),
       ...retryConditions([...path, 'retries', 'retryOn'], policy.retries?.retryOn),
       ...retryConditions([...path, 'hedging', 'nonFatalStatusCodes'], policy.hedging?.nonFatalStatusCodes),
     ];
@@ -36,6 +40,6 @@ function retryConditions(path: (string | number)[], spec: string | undefined): I
   }
 }
 
-function isWildcardOr(name: string, known: readonly string[]): boolean {
-  return name === '*' || known.includes(name);
+function isWildcardOr(name: string, known: ReadonlySet<string>): boolean {
+  return name === '*' || known.has(name);
 }

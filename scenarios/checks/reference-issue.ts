@@ -6,7 +6,8 @@ const MAX_LISTED = 12;
 
 /**
  * An `FL_SCENARIO_REFERENCE` draft: `message` (e.g. `unknown service`), the known names as
- * what was expected (the first 12), the name found, and the nearest known name.
+ * what was expected (the first 12), the name found, and the nearest known name (worked out
+ * only if the issue is reported).
  */
 export function referenceIssue(path: (string | number)[], message: string, name: string, known: readonly string[]): IssueDraft {
   return {
@@ -15,7 +16,7 @@ export function referenceIssue(path: (string | number)[], message: string, name:
     message,
     expected: known.length === 0 ? 'a name, but none is defined' : `one of ${listNames(known)}`,
     found: JSON.stringify(name),
-    suggestion: nearestName(name, known),
+    suggest: () => nearestName(name, known),
   };
 }
 

@@ -41,12 +41,13 @@ function syntaxIssue(path: (string | number)[], error: ThresholdSyntaxError): Is
   return { code: 'FL_SCENARIO_SCHEMA', path, message: reason };
 }
 
-type Targets = Record<'service' | 'edge' | 'class', string[]>;
+/** The names a tag can take, in file order and as a set for lookups. */
+type Targets = Record<'service' | 'edge' | 'class', { readonly names: readonly string[]; readonly set: ReadonlySet<string> }>;
 
 function tagIssues(known: Targets, selector: MetricSelector, path: (string | number)[]): IssueDraft[] {
   return (['service', 'edge', 'class'] as const)
-    .filter((tag) => selector.tags[tag] !== undefined && !known[tag].includes(selector.tags[tag]))
-    .map((tag) => ({ ...referenceIssue(path, `unknown ${tag} in the ${tag} tag`, selector.tags[tag], known[tag]), atKey: true }));
+    .filter((tag) => selector.tags[tag] !== undefined && !known[tag].set.has(selector.tags[tag]))
+    .map((tag) => ({ ...referenceIssue(path, `unknown ${tag} in the ${tag} tag`, selector.tags[tag], known[tag].names), atKey: true }));
 }
 
 /** What `service:`, `edge:` and `class:` tags can name: services, edges (calls, and loads to their targets), request classes. */
@@ -54,8 +55,13 @@ function targets(scenario: Scenario): Targets {
   const loads = Object.entries(scenario.load);
   const edges = [...loads.map(([name, load]) => `${name}->${load.target}`), ...callEdges(scenario).map((e) => `${e.from}->${e.to}`)];
   return {
-    service: Object.keys(scenario.services),
-    edge: [...new Set(edges)],
-    class: [...new Set(loads.flatMap(([, load]) => load.classes.map((c) => c.name)))],
+    service: namesOf(Object.keys(scenario.services)),
+    edge: namesOf(edges),
+    class: namesOf(loads.flatMap(([, load]) => load.classes.map((c) => c.name))),
   };
+}
+
+function namesOf(names: readonly string[]): Targets['service'] {
+  const set = new Set(names);
+  return { names: [...set], set };
 }

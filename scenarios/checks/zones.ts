@@ -11,7 +11,8 @@ export function checkZones(scenario: Scenario): IssueDraft[] {
     ),
     ...scenario.network.between.flatMap((rule, i) => rule.zones.map((zone, j) => ({ zone, path: ['network', 'between', i, 'zones', j] }))),
   ];
+  const declared = new Set(scenario.zones);
   return uses
-    .filter(({ zone }) => !scenario.zones.includes(zone))
+    .filter(({ zone }) => !declared.has(zone))
     .map(({ zone, path }) => referenceIssue(path, 'zone not declared in zones', zone, scenario.zones));
 }

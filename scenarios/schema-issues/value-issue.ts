@@ -33,6 +33,7 @@ function valueWords(issue: ZodIssue, schema: z.ZodType | undefined, value: unkno
     case 'too_big':
       return { ...boundWords(issue), found };
     case 'invalid_value':
+      if (value === undefined) return { message: MISSING_KEY, expected: oneOf(issue.values) };
       return { message: 'not an allowed value', expected: oneOf(issue.values), found, suggestion: suggestValue(value, issue.values) };
     case 'invalid_format':
       return { message: 'wrong format', expected: expectation(issue.message) ?? formatExpectation(issue), found };

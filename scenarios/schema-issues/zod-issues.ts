@@ -27,7 +27,13 @@ interface Base {
  */
 export function draftsFromZod(issues: readonly ZodIssue[], schema: z.ZodType, input: unknown): IssueDraft[] {
   const drafts = issues.flatMap((issue) => draftsOf(issue, { path: [], schema }, input));
-  return drafts.filter((draft) => !isMisspeltMissingKey(draft, drafts));
+  const misspelt = new Set(drafts.filter((d) => d.code === 'FL_SCENARIO_UNKNOWN_KEY' && d.suggestion !== undefined).map((d) => keyAt(d.path.slice(0, -1), d.suggestion!)));
+  return drafts.filter((draft) => !(draft.message === MISSING_KEY && misspelt.has(keyAt(draft.path.slice(0, -1), draft.path.at(-1)!))));
+}
+
+/** A key for "the key `key` of the mapping at `parent`", to look drafts up by in one pass. */
+function keyAt(parent: readonly Key[], key: Key): string {
+  return JSON.stringify([parent, String(key)]);
 }
 
 function draftsOf(issue: ZodIssue, base: Base, input: unknown): IssueDraft[] {
@@ -95,13 +101,4 @@ function unknownKey(path: Key[], allowed: string[]): IssueDraft {
     suggestion: nearestName(String(path.at(-1)), allowed),
     atKey: true,
   };
-}
-
-function isMisspeltMissingKey(draft: IssueDraft, drafts: readonly IssueDraft[]): boolean {
-  if (draft.message !== MISSING_KEY) return false;
-  const parent = JSON.stringify(draft.path.slice(0, -1));
-  return drafts.some(
-    (other) =>
-      other.code === 'FL_SCENARIO_UNKNOWN_KEY' && other.suggestion === draft.path.at(-1) && JSON.stringify(other.path.slice(0, -1)) === parent,
-  );
 }

@@ -4,14 +4,14 @@ export const MAIN_HELP = `faultline: run a service mesh's policies against fault
 
 Usage
   faultline run FILE [options]      simulate a scenario and check its thresholds
-  faultline validate FILE...        check scenario files without running them
+  faultline validate PATH...        check scenario files, or the folders of them, without running
   faultline schema                  print the scenario JSON Schema (for editors)
   faultline help [COMMAND]          show help for a command
 
 Examples
   faultline run scenarios/three-tier-shop.yaml
   faultline run scenarios/cascades/retry-storm-naive.yaml --seed 7 --json > report.json
-  faultline validate scenarios/*.yaml
+  faultline validate scenarios/
 
 Exit codes
   0  every threshold held          2  bad input (usage, a scenario that does not validate,
@@ -34,9 +34,11 @@ every threshold held (0) or one failed (1).
 Options
   --mode sim|live   sim (default): deterministic discrete-event simulation in virtual time.
                     live: not available in this version.
-  --seed N          random seed (default: the scenario's 'seed', else 1). Same scenario and
-                    seed give the same report.
-  --out DIR         also write DIR/report.json and DIR/summary.txt
+  --seed N          random seed, a decimal integer from 0 to 9007199254740991 (default:
+                    the scenario's 'seed', else 1). Same scenario and seed give the same
+                    report.
+  --out DIR         also write DIR/report.json and DIR/summary.txt; DIR (or the folder it
+                    would be made in) must be writable, which is checked before the run
   --json            print the report (faultline.report/v1) on stdout and nothing else
   --quiet           print nothing but errors; rely on the exit code
   --allow-large     run a scenario estimated at more than 1e9 events (about 10 minutes);
@@ -47,11 +49,16 @@ A progress bar appears on a terminal when a run takes longer than a second. Ctrl
 or SIGTERM stops the run: its report so far is printed or written, marked interrupted, and
 the exit code is 130 or 143.`;
 
-export const VALIDATE_HELP = `faultline validate FILE...
+export const VALIDATE_HELP = `faultline validate PATH...
 
 Parses and checks each scenario file: YAML syntax, the schema, and references between
-services, loads, faults and thresholds. Prints every problem with its file, line, column
-and key path. Exit code 0 when every file is valid, 2 otherwise.`;
+services, loads, faults and thresholds. A folder stands for the .yaml, .yml and .json files
+below it, at any depth (not *schema.json, hidden entries or node_modules). Prints the
+problems with their file, line, column and key path, the first 20 per file. Exit code 0
+when every file is valid, 2 otherwise.
+
+Example
+  faultline validate scenarios/`;
 
 export const SCHEMA_HELP = `faultline schema
 

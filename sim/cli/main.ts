@@ -11,9 +11,11 @@ import { ScenarioSchema } from '../../scenarios/schema.js';
 import { plannedEndMs } from '../planned-end.js';
 import { costProblems, describeCost, estimateCost, ScenarioTooLargeError } from '../cost-estimate.js';
 import { SimulationRun } from '../run-simulation.js';
+import { attachNegativeSeed, checkOutDir, parseSeed } from './arguments.js';
 import { ExitCode, RunError, UsageError } from './exit-codes.js';
 import { MAIN_HELP, RUN_HELP, SCHEMA_HELP, VALIDATE_HELP } from './help.js';
 import { ProgressBar } from './progress-bar.js';
+import { scenarioFiles } from './scenario-files.js';
 
 const HELP: Record<string, string> = { run: RUN_HELP, validate: VALIDATE_HELP, schema: SCHEMA_HELP };
 
@@ -47,7 +49,7 @@ function dispatchCommand(argv: string[]): number | Promise<number> {
 async function runCommand(args: string[]): Promise<number> {
   const { values, positionals } = asUsage(() =>
     parseArgs({
-      args,
+      args: attachNegativeSeed(args),
       allowPositionals: true,
       strict: true,
       options: {
@@ -64,6 +66,7 @@ async function runCommand(args: string[]): Promise<number> {
   if (values.mode === 'live') throw new UsageError(`--mode live is not available in this version; use --mode sim (the default).`);
   if (values.mode !== 'sim') throw new UsageError(`--mode must be 'sim' or 'live', got '${values.mode}'.`);
   const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
+  if (values.out !== undefined) checkOutDir(values.out);
 
   const loaded = loadScenarioFile(positionals[0]);
   const cost = estimateCost(loaded.scenario);
@@ -114,9 +117,9 @@ async function runUntilSignal(run: SimulationRun): Promise<NodeJS.Signals | null
 
 function validateCommand(args: string[]): number {
   const { positionals } = asUsage(() => parseArgs({ args, allowPositionals: true, strict: true, options: {} }));
-  if (positionals.length === 0) throw new UsageError(`'validate' takes one or more scenario files. Run 'faultline help validate'.`);
+  if (positionals.length === 0) throw new UsageError(`'validate' takes one or more scenario files or folders. Run 'faultline help validate'.`);
   let code: number = ExitCode.Ok;
-  for (const file of positionals) {
+  for (const file of scenarioFiles(positionals)) {
     try {
       const { scenario } = loadScenarioFile(file);
       process.stdout.write(`✓ ${file}: ${scenario.name}\n`);
@@ -142,12 +145,6 @@ function asUsage<T>(parse: () => T): T {
   } catch (error) {
     throw new UsageError(`${(error as Error).message}. Run 'faultline --help'.`);
   }
-}
-
-function parseSeed(text: string): number {
-  const seed = Number(text);
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number ≥ 0, got '${text}'.`);
-  return seed;
 }
 
 function reportError(error: unknown): number {

@@ -90,11 +90,11 @@ describe('faultline CLI', () => {
     expect(help.stdout).toContain('Exit codes');
   });
 
-  it('exits 2 for a missing file and 3 when the outputs cannot be written', () => {
+  it('exits 2 for a missing file, and for an --out that cannot be a folder (checked before the run)', () => {
     const missing = faultline(['run', '/nonexistent/scenario.yaml']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('/nonexistent/scenario.yaml');
     const blocked = tempScenario(PASSING);
-    expect(faultline(['run', blocked, '--out', join(blocked, 'sub')]).code).toBe(3);
+    expect(faultline(['run', blocked, '--out', join(blocked, 'sub')]).code).toBe(2);
   });
 });

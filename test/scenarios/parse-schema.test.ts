@@ -125,9 +125,10 @@ describe('parseScenario: schema issues', () => {
     ['replicas: 1.5', (s: any) => (s.services.back.replicas = 1.5), ['services', 'back', 'replicas'], 'wrong type', 'an integer', '1.5'],
     ['errorRate: 2', (s: any) => (s.services.back.errorRate = 2), ['services', 'back', 'errorRate'], 'too large', 'a number ≤ 1', '2'],
     ['version: 2', (s: any) => (s.version = 2), ['version'], 'not an allowed value', '1', '2'],
+    ['no version', (s: any) => delete s.version, ['version'], 'missing required key', '1', undefined],
     ['zones: []', (s: any) => (s.zones = []), ['zones'], 'too few items', 'at least 1 item', 'an empty list'],
     ['stages: []', (s: any) => (s.load.users = { executor: 'ramping-arrival-rate', stages: [], target: 'front' }), ['load', 'users', 'stages'], 'too few items', 'at least 1 item', 'an empty list'],
-    ['resolution: 0s', (s: any) => (s.report = { resolution: '0s' }), ['report', 'resolution'], 'value not allowed', 'a duration above 0, like 1s', '"0s"'],
+    ['resolution: 0s', (s: any) => (s.report = { resolution: '0s' }), ['report', 'resolution'], 'value not allowed', 'a duration of at least 1ms and at most 8760h (365 days)', '"0s"'],
     ['rate: fast', (s: any) => (s.load.users.rate = 'fast'), ['load', 'users', 'rate'], 'wrong format', 'a rate with a unit, like 500/s, 30/m or 100/h', '"fast"'],
   ])('words %s', (_, change, path, message, expected, found) => {
     expect(issuesOf(variant(change))).toEqual([{ code: 'FL_SCENARIO_SCHEMA', path, message, expected, found, suggestion: undefined }]);

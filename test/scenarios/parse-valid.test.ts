@@ -130,7 +130,7 @@ describe('loadScenarioFile', () => {
 
   it.each([
     ['a missing file', 'missing.yaml', 'cannot read the file: ENOENT'],
-    ['a directory', '.', 'cannot read the file: EISDIR'],
+    ['a directory', '.', 'not a regular file but a directory'],
   ])('fails with FL_SCENARIO_IO for %s', (_, name, message) => {
     const path = join(dir, name);
     expect(() => loadScenarioFile(path)).toThrow(

@@ -60,6 +60,17 @@ describe('ScenarioError', () => {
     expect(new ScenarioError([{ ...unknownKey, code: 'FL_SCENARIO_REFERENCE' }, unknownKey]).code).toBe('FL_SCENARIO_UNKNOWN_KEY');
   });
 
+  it('shows the first 20 issues by position and says how many more there were', () => {
+    const issues = Array.from({ length: 25 }, (_, i): ScenarioIssue => ({ ...wrongType, line: 25 - i, path: ['services', `s${25 - i}`] }));
+    const error = new ScenarioError([...issues, { ...unknownKey, code: 'FL_SCENARIO_SYNTAX', line: 30 }]);
+    expect(error.issues).toHaveLength(20);
+    expect(error.issues.map((issue) => issue.line)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(error.omitted).toBe(6);
+    expect(error.message.split('\n')).toHaveLength(21);
+    expect(error.message.endsWith('… and 6 more issues (only the first 20 are shown)')).toBe(true);
+    expect(error.code).toBe('FL_SCENARIO_SYNTAX');
+  });
+
   it('is recognised by its type guard, and nothing else is', () => {
     expect(isScenarioError(new ScenarioError([unknownKey]))).toBe(true);
     expect(isScenarioError(Object.assign(new Error('x'), { code: 'FL_SCENARIO_SCHEMA' }))).toBe(false);
