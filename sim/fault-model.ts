@@ -1,7 +1,6 @@
 import type { Clock } from '../proxy-core/clock/clock.js';
 import type { Rng } from '../proxy-core/clock/rng.js';
 import { isTargeted, type TargetedFault as Fault, type Fault as AnyFault } from '../scenarios/schema.js';
-import type { Instance } from './instance.js';
 
 /** What the fault rules do to one message. */
 export const enum Verdict {
@@ -12,12 +11,25 @@ export const enum Verdict {
   Abort,
 }
 
+/** An instance as faults see it: where it is, and what a crash or a slowdown changes. */
+export interface FaultTarget {
+  readonly service: string;
+  readonly index: number;
+  readonly zone: number;
+  /** Product of active slowdown factors. */
+  slowdown: number;
+  /** A crash fault starts: the instance goes down. */
+  crash(): void;
+  /** A crash fault ends: the instance comes back when no other holds it down. */
+  restart(): void;
+}
+
 /** The ends of one message: the calling instance (or the load, outside the mesh) and the called one. */
 export interface MessageEnds {
   fromService: string | null;
   fromIndex: number;
   fromZone: number;
-  to: Instance;
+  to: FaultTarget;
 }
 
 /**
@@ -36,8 +48,8 @@ export class FaultModel {
   constructor(
     private readonly clock: Clock,
     private readonly zones: readonly string[],
-    private readonly instancesOf: (service: string) => readonly Instance[],
-    private readonly allInstances: readonly Instance[],
+    private readonly instancesOf: (service: string) => readonly FaultTarget[],
+    private readonly allInstances: readonly FaultTarget[],
   ) {}
 
   /** Schedules the start and end of every fault with a target (a CA outage is the identity model's). */
@@ -96,7 +108,7 @@ export class FaultModel {
     else this.active.splice(this.active.indexOf(f), 1);
   }
 
-  private targets(fault: Fault): readonly Instance[] {
+  private targets(fault: Fault): readonly FaultTarget[] {
     if (fault.service !== undefined) {
       const all = this.instancesOf(fault.service);
       return fault.instance === undefined ? all : [all[fault.instance]];

@@ -1,9 +1,14 @@
 import type { FaultSpan } from '../reports/fault-span.js';
 import type { Fault, Scenario } from '../scenarios/schema.js';
-import type { World } from './world.js';
+
+/** What the spans read of a mesh (the simulator's world, or live mode's): its zones and where each service's instances are. */
+export interface MeshLayout {
+  readonly zones: readonly string[];
+  readonly services: ReadonlyMap<string, { readonly name: string; readonly instances: readonly { readonly zone: number }[] }>;
+}
 
 /** The scenario's faults as the report sees them: when, aimed at what, and which services they hit. */
-export function faultSpans(scenario: Scenario, world: World): FaultSpan[] {
+export function faultSpans(scenario: Scenario, world: MeshLayout): FaultSpan[] {
   return scenario.faults.map((f, i) => {
     const { hits, feltFrom } = reach(f, world);
     return { fault: i, kind: f.kind, target: targetName(f), startMs: f.at, endMs: f.at + f.for, hits, feltFrom };
@@ -21,7 +26,7 @@ function targetName(f: Fault): string {
  * every service with an instance in the zone; a CA outage every service (any may need a
  * certificate).
  */
-function reach(f: Fault, world: World): Pick<FaultSpan, 'hits' | 'feltFrom'> {
+function reach(f: Fault, world: MeshLayout): Pick<FaultSpan, 'hits' | 'feltFrom'> {
   if (f.kind === 'ca-outage') {
     const all = [...world.services.keys()];
     return { hits: all, feltFrom: all };

@@ -1,21 +1,32 @@
 import type { Outcome } from '../proxy-core/call/failure-cause.js';
 import type { Attempt } from './attempt.js';
 import { AttemptState } from './attempt.js';
-import type { SimCall } from './sim-call.js';
 import { Fifo } from './fifo.js';
+import type { SimCall } from './sim-call.js';
+
+/**
+ * The work an instance queues and runs: the simulator's {@link Attempt}, or a live request.
+ * The instance links the work it runs through `prev`/`next`, so a crash can reset it.
+ */
+export interface InstanceWork<W> {
+  state: AttemptState;
+  arrivedAt: number;
+  prev: W | null;
+  next: W | null;
+}
 
 /** What an instance needs from its service to run requests. */
-export interface InstanceHost {
+export interface InstanceHost<W extends InstanceWork<W> = Attempt, C = SimCall> {
   readonly concurrency: number;
   readonly queueLimit: number;
   /** Honours callers' deadlines (the scenario's `deadlinePropagation`). */
   readonly propagatesDeadlines: boolean;
   /** Starts the work of an attempt that has a worker. */
-  begin(attempt: Attempt): void;
+  begin(attempt: W): void;
   /** Answers an attempt without work: overflow, or reset by a crash. */
-  reject(attempt: Attempt, reason: 'overflow' | 'reset'): void;
+  reject(attempt: W, reason: 'overflow' | 'reset'): void;
   /** A downstream call made by `attempt` has its outcome. */
-  callDone(attempt: Attempt, call: SimCall, outcome: Outcome): void;
+  callDone(attempt: W, call: C, outcome: Outcome): void;
   now(): number;
 }
 
@@ -24,15 +35,15 @@ export interface InstanceHost {
  * held for the whole request, own work and downstream calls included, which is how a slow
  * dependency exhausts a caller's thread pool.
  */
-export class Instance {
+export class Instance<W extends InstanceWork<W> = Attempt, C = SimCall> {
   /** Workers busy. */
   busy = 0;
   /** Active crash faults on this instance; down while > 0. */
   downCount = 0;
   /** Product of active slowdown factors. */
   slowdown = 1;
-  readonly waiting = new Fifo<Attempt>();
-  private head: Attempt | null = null;
+  readonly waiting = new Fifo<W>();
+  private head: W | null = null;
   private lastChange = 0;
   /** ∫ busy dt, for utilization. */
   busyArea = 0;
@@ -49,7 +60,7 @@ export class Instance {
     readonly service: string,
     readonly index: number,
     readonly zone: number,
-    readonly host: InstanceHost,
+    readonly host: InstanceHost<W, C>,
   ) {}
 
   get down(): boolean {
@@ -57,7 +68,7 @@ export class Instance {
   }
 
   /** An attempt arrives: a free worker takes it, or it queues, or it overflows (503). */
-  accept(attempt: Attempt): void {
+  accept(attempt: W): void {
     this.account();
     attempt.arrivedAt = this.host.now();
     if (this.firstArrivalMs < 0) this.firstArrivalMs = attempt.arrivedAt;
@@ -69,7 +80,7 @@ export class Instance {
   }
 
   /** The attempt's worker is free again; the next queued attempt takes it. */
-  release(attempt: Attempt): void {
+  release(attempt: W): void {
     this.account();
     attempt.state = AttemptState.Done;
     this.unlink(attempt);
@@ -109,7 +120,7 @@ export class Instance {
     }
   }
 
-  private start(attempt: Attempt): void {
+  private start(attempt: W): void {
     this.busy++;
     attempt.state = AttemptState.Working;
     attempt.next = this.head;
@@ -118,19 +129,19 @@ export class Instance {
     this.host.begin(attempt);
   }
 
-  private depart(attempt: Attempt): void {
+  private depart(attempt: W): void {
     this.completed++;
     this.lastDepartureMs = this.host.now();
     this.sojournSum += this.lastDepartureMs - attempt.arrivedAt;
   }
 
-  private resetAttempt(attempt: Attempt): void {
+  private resetAttempt(attempt: W): void {
     attempt.state = AttemptState.Done;
     this.depart(attempt);
     this.host.reject(attempt, 'reset');
   }
 
-  private unlink(attempt: Attempt): void {
+  private unlink(attempt: W): void {
     if (attempt.prev) attempt.prev.next = attempt.next;
     else if (this.head === attempt) this.head = attempt.next;
     if (attempt.next) attempt.next.prev = attempt.prev;

@@ -7,6 +7,7 @@ import { RecoveryRecorder } from '../reports/recovery-recorder.js';
 import type { LoadStats } from '../reports/report.js';
 import type { Load } from '../scenarios/schema.js';
 import { RouteChoice } from './route-choice.js';
+import type { Edge } from './edge.js';
 import { type CallOrigin, SimCall } from './sim-call.js';
 import type { World } from './world.js';
 
@@ -39,7 +40,7 @@ export abstract class LoadRunner implements CallOrigin {
   dropped = 0;
   inFlight = 0;
   /** Where the load's requests go: its target, or a weighted split of it. */
-  private readonly route: RouteChoice;
+  private readonly route: RouteChoice<Edge>;
   protected readonly rng: Rng;
   private readonly cumulativeWeights: number[];
   private readonly classMetrics: CallMetrics[];
@@ -53,7 +54,7 @@ export abstract class LoadRunner implements CallOrigin {
     private readonly entry: EntryMetrics,
   ) {
     this.rng = world.rng.fork(`load/${name}`);
-    this.route = new RouteChoice(world, name, spec.target, this.rng.fork('split'));
+    this.route = new RouteChoice((from, to) => world.edge(from, to), name, spec.target, this.rng.fork('split'));
     let total = 0;
     this.cumulativeWeights = spec.classes.map((c) => (total += c.weight));
     this.classMetrics = spec.classes.map((c) => entry.classMetrics(c.name));

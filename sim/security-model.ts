@@ -1,14 +1,12 @@
-import { Authorizer } from '../proxy-core/identity/authorization-policy.js';
 import { CertificateAuthority, type WorkloadCertificate } from '../proxy-core/identity/certificate-authority.js';
 import type { Clock } from '../proxy-core/clock/clock.js';
 import { MtlsHandshake } from '../proxy-core/identity/mtls-handshake.js';
 import { resolvePeerAuthMode, type PeerAuthMode } from '../proxy-core/identity/peer-authentication.js';
-import { RequestAuthenticator } from '../proxy-core/identity/request-authentication.js';
 import { signSimulatedJwt, simulatedKeySet } from '../proxy-core/identity/simulated-jws.js';
 import { workloadId } from '../proxy-core/identity/spiffe-id.js';
 import { trustBundleOf, type TrustBundle } from '../proxy-core/identity/trust-bundle.js';
 import { WorkloadIdentity } from '../proxy-core/identity/workload-identity.js';
-import { InboundChain, type InboundHandler } from '../proxy-core/inbound/inbound-chain.js';
+import type { InboundChain, InboundHandler } from '../proxy-core/inbound/inbound-chain.js';
 import { peerIdentityOf, type PeerIdentity } from '../proxy-core/inbound/peer-identity.js';
 import type { Fault, Scenario } from '../scenarios/schema.js';
 import type { Attempt } from './attempt.js';
@@ -16,6 +14,7 @@ import type { Edge } from './edge.js';
 import { handshakeDelayMs } from './handshake-cost.js';
 import type { SimCall } from './sim-call.js';
 import type { Timeline } from './timeline.js';
+import { inboundChainOf } from './inbound-chain-of.js';
 
 /** What the security model knows of one service. */
 interface Workload {
@@ -88,20 +87,14 @@ export class SecurityModel {
    * checks nothing (no rule and no rate limit names it).
    */
   inboundChain(name: string, edgesInto: readonly Edge[], handler: InboundHandler<Attempt>): InboundChain<Attempt> | null {
-    const security = this.scenario.security;
-    const rules = security.requestAuthentication.filter((r) => r.service === name).flatMap((r) => r.jwtRules);
-    const policies = security.authorization.filter((p) => p.service === name);
-    const limited = edgesInto.some((e) => e.rateLimitAt(0) !== null);
-    if (rules.length === 0 && policies.length === 0 && !limited) return null;
-    const keys = new Map(security.issuers.map((i) => [i.issuer, i.key]));
-    return new InboundChain<Attempt>(
-      {
-        authenticator: rules.length ? new RequestAuthenticator(this.clock, rules.map((r) => ({ ...r, keys: simulatedKeySet([{ k: keys.get(r.issuer) ?? '' }]) }))) : null,
-        authorizer: policies.length ? new Authorizer(policies.map((p, i) => ({ ...p, name: p.name ?? `${name}-${i}` }))) : null,
-        rateLimitOf: (attempt) => attempt.call.edge.rateLimitAt(attempt.host),
-      },
+    const keys = new Map(this.scenario.security.issuers.map((i) => [i.issuer, i.key]));
+    return inboundChainOf<Attempt>(this.scenario, name, {
+      clock: this.clock,
+      keysOf: (issuer) => simulatedKeySet([{ k: keys.get(issuer) ?? '' }]),
+      limited: edgesInto.some((e) => e.rateLimitAt(0) !== null),
+      rateLimitOf: (attempt) => attempt.call.edge.rateLimitAt(attempt.host),
       handler,
-    );
+    });
   }
 
   /**

@@ -7,12 +7,13 @@ import { type Attempt, AttemptState } from './attempt.js';
 import { makeSampler } from './distributions.js';
 import { Instance, type InstanceHost } from './instance.js';
 import { RouteChoice } from './route-choice.js';
+import type { Edge } from './edge.js';
 import type { SimCall } from './sim-call.js';
 import type { World } from './world.js';
 
 /** One downstream call of a step: where it goes, and how. */
 interface StepCall {
-  readonly route: RouteChoice;
+  readonly route: RouteChoice<Edge>;
   readonly optional: boolean;
   readonly method: string;
   readonly path: string;
@@ -71,7 +72,7 @@ export class ServiceModel implements InstanceHost {
     const splitRng = this.rng.fork('split');
     this.steps = this.spec.calls.map((step) => ({
       calls: ('parallel' in step ? step.parallel : [step]).map(
-        (c): StepCall => ({ route: new RouteChoice(this.world, this.name, c.to, splitRng.fork(c.to)), optional: c.optional, method: c.method, path: c.path }),
+        (c): StepCall => ({ route: new RouteChoice((from, to) => this.world.edge(from, to), this.name, c.to, splitRng.fork(c.to)), optional: c.optional, method: c.method, path: c.path }),
       ),
     }));
   }
