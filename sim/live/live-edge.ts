@@ -1,0 +1,148 @@
+import type { CallHandler } from '../../proxy-core/call/dispatch.js';
+import type { Outcome } from '../../proxy-core/call/failure-cause.js';
+import type { AttemptHandler, Upstream, UpstreamAttempt } from '../../proxy-core/call/upstream.js';
+import type { EdgePolicy } from '../../proxy-core/control-plane/mesh-rule.js';
+import { buildRouter, stopRouter, type BuiltRouter } from '../../proxy-core/control-plane/router-builder.js';
+import type { PolicyEventKind } from '../../proxy-core/health/policy-event.js';
+import { RateLimit, RATE_LIMIT_UNIT_MS, bucketForRate } from '../../proxy-core/limits/rate-limit.js';
+import { CallMetrics } from '../../reports/call-metrics.js';
+import type { EdgePolicyStats, EdgeStats } from '../../reports/report.js';
+import type { LiveCall } from './live-call.js';
+import type { LiveMesh } from './live-mesh.js';
+import type { LiveService } from './live-service.js';
+
+/**
+ * Calls from one caller to one callee in live mode, as the simulator's edge: each calling
+ * instance's sidecar has its own router (budget, breaker, outlier detection, balancer),
+ * built by the control plane and sending through the mesh's transport to the callee's
+ * instances. Counts what the callers saw.
+ */
+export class LiveEdge implements Upstream<LiveCall> {
+  readonly name: string;
+  readonly metrics: CallMetrics;
+  private readonly built: BuiltRouter<LiveCall>[] = [];
+  private readonly rateLimits: RateLimit[];
+  private ejections = 0;
+  private breakerOpened = 0;
+
+  constructor(
+    readonly from: string,
+    readonly to: string,
+    readonly callee: LiveService,
+    readonly policy: EdgePolicy,
+    private readonly mesh: LiveMesh,
+  ) {
+    this.name = `${from}->${to}`;
+    this.metrics = new CallMetrics(mesh.resolutionMs);
+    const limit = policy.rateLimit;
+    const config = limit && {
+      default: bucketForRate(limit.requestsPerUnit, RATE_LIMIT_UNIT_MS[limit.unit]),
+      key: limit.key,
+      perValue: limit.perValue,
+      overrides: limit.overrides.map((o) => ({ value: o.value, bucket: bucketForRate(o.requestsPerUnit, RATE_LIMIT_UNIT_MS[o.unit]) })),
+    };
+    const count = limit?.scope === 'instance' ? callee.instances.length : 1;
+    this.rateLimits = config ? Array.from({ length: count }, () => new RateLimit(mesh.clock, config)) : [];
+  }
+
+  /** The rate limit that instance `host` of the callee applies to this edge's calls, or null. */
+  rateLimitAt(host: number): RateLimit | null {
+    const limits = this.rateLimits;
+    return limits.length === 0 ? null : limits.length === 1 ? limits[0] : limits[host];
+  }
+
+  /** Sends a call through its calling instance's router. */
+  dispatch(call: LiveCall, handler: CallHandler<LiveCall>): void {
+    this.routerOf(call).router.dispatch(call, handler);
+  }
+
+  /** Cancels a call in flight (its caller gave up on it). */
+  cancel(call: LiveCall): void {
+    this.routerOf(call).router.cancel(call);
+  }
+
+  /** Stops every router's timers (the end of the run). */
+  stop(): void {
+    for (const b of this.built) if (b) stopRouter(b);
+  }
+
+  /** The report's view of this edge, with its routers' counts summed. */
+  toStats(endMs: number): EdgeStats {
+    const policy: EdgePolicyStats = {
+      retries_denied: 0,
+      retry_overflow: 0,
+      retry_buffer_overflow: 0,
+      hedges: 0,
+      rejected: 0,
+      no_healthy_host: 0,
+      cancelled: 0,
+      ejections: this.ejections,
+      breaker_opened: this.breakerOpened,
+    };
+    for (const b of this.built) {
+      if (!b) continue;
+      const s = b.router.stats;
+      policy.retries_denied += s.budgetDenied;
+      policy.retry_overflow += s.retryOverflow;
+      policy.hedges += s.hedges;
+      policy.rejected += s.rejected;
+      policy.no_healthy_host += s.noHealthyHost;
+      policy.retry_buffer_overflow += s.retryBufferOverflow;
+      policy.cancelled += s.cancelled;
+    }
+    return { ...this.metrics.toStats(endMs), policy };
+  }
+
+  /** The transport: the mesh sends the attempt over the wire (through the fault rules). */
+  send(call: LiveCall, host: number, number: number, expectedTimeoutMs: number, handler: AttemptHandler<LiveCall>): void {
+    this.countAttempt(this.mesh.clock.now());
+    this.mesh.sendAttempt(this, call, host, number, expectedTimeoutMs, handler);
+  }
+
+  abandon(attempt: UpstreamAttempt<LiveCall>): void {
+    this.mesh.abandonAttempt(this, attempt);
+  }
+
+  /** Counts a finished call on this edge and at its callee. */
+  record(call: LiveCall, now: number, outcome: Outcome, detail: string | null): void {
+    const latency = now - call.startedAt;
+    this.metrics.record(now, latency, outcome);
+    this.callee.metrics.record(now, latency, outcome);
+    if (detail !== null) {
+      this.metrics.recordDetail(detail);
+      this.callee.metrics.recordDetail(detail);
+    }
+  }
+
+  private countAttempt(now: number): void {
+    this.metrics.countAttempt(now);
+    this.callee.metrics.countAttempt(now);
+  }
+
+  private countEvent(kind: PolicyEventKind): void {
+    if (kind === 'host-ejected' || kind === 'host-unavailable') this.ejections++;
+    else if (kind === 'breaker-open') this.breakerOpened++;
+  }
+
+  private routerOf(call: LiveCall): BuiltRouter<LiveCall> {
+    const caller = call.callerInstance;
+    const index = caller === null ? 0 : caller.index;
+    return this.built[index] ?? (this.built[index] = this.buildRouter(index, caller === null ? -1 : caller.zone));
+  }
+
+  /** The control plane's router for caller instance `index` (in zone `callerZone`, -1 outside the mesh). */
+  private buildRouter(index: number, callerZone: number): BuiltRouter<LiveCall> {
+    const mesh = this.mesh;
+    return buildRouter(this.policy, {
+      clock: mesh.clock,
+      rng: mesh.rng.fork(`router/${this.name}/${index}`),
+      hosts: this.callee.instances.map((i) => ({ zone: i.zone })),
+      callerZone,
+      upstream: this,
+      events: (kind, host, at) => {
+        mesh.timeline.record(kind, this.name, index, host, at);
+        this.countEvent(kind);
+      },
+    });
+  }
+}

@@ -1,0 +1,171 @@
+import type { Dispatcher } from 'undici';
+import { Pool } from 'undici';
+import { FAILURE_CAUSES, outcomeOfStatus, type Outcome } from '../../../proxy-core/call/failure-cause.js';
+import { headerValue, type Headers } from '../../../proxy-core/call/headers.js';
+import { parseRetryAfter } from '../../../proxy-core/call/retry-after.js';
+import type { AttemptHandler, Upstream, UpstreamAttempt } from '../../../proxy-core/call/upstream.js';
+import type { Clock, TimerHandle } from '../../../proxy-core/clock/clock.js';
+import type { LiveCall } from '../live-call.js';
+import { failureOfError } from './failure-of-error.js';
+import { ATTEMPT_COUNT, DOWNSTREAM_SERVICE, EXPECTED_TIMEOUT, LOCAL_REPLY_CAUSE, LOCAL_REPLY_DETAIL, OVERLOADED, REQUEST_CLASS, REQUEST_ID, RETRY_AFTER } from './wire-headers.js';
+
+const CAUSES = new Set<string>(FAILURE_CAUSES);
+const NO_GRPC_STATUS = -1;
+
+/** Where the hosts of an upstream listen, and how to reach them. */
+export interface HttpHosts {
+  /** `http://127.0.0.1:<port>` (or https) of each host, in the router's host order. */
+  origin(host: number): string;
+  /** undici Pool options for host `host` (TLS connect options, HTTP/2); the same for every host by default. */
+  poolOptions?(host: number): Pool.Options;
+}
+
+/** One attempt on the wire: the undici request that carries it. */
+export class HttpAttempt implements UpstreamAttempt<LiveCall> {
+  abandoned = false;
+  nextOutstanding: UpstreamAttempt<LiveCall> | null = null;
+  /** undici's controller of the request, once it started. */
+  controller: Dispatcher.DispatchController | null = null;
+  /** Set when the router gave up on it before undici started it. */
+  cancelled = false;
+  /** The timer of a send held back by a latency fault (0: none). */
+  timer: TimerHandle = 0;
+  /** The time the caller will wait for it, for Envoy's header. */
+  expectedTimeoutMs = 0;
+  /** The status an abort fault answers it with. */
+  abortStatus = 0;
+  constructor(
+    readonly call: LiveCall,
+    readonly host: number,
+    readonly number: number,
+    readonly sentAt: number,
+    readonly handler: AttemptHandler<LiveCall>,
+  ) {}
+}
+
+/**
+ * The router's transport for HTTP/1.1 and HTTP/2 in live mode: each attempt is one undici
+ * request on a keep-alive `Pool` per host, with the attempt headers Envoy sends. The
+ * answer goes back to the router through the call contract as it arrives: the response's
+ * start (status, the callee sidecar's reason for a local reply, Retry-After), its body,
+ * its end; a connection that fails or breaks is an error with Envoy's cause.
+ */
+export class HttpUpstream implements Upstream<LiveCall> {
+  private readonly pools: (Pool | undefined)[] = [];
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly hosts: HttpHosts,
+  ) {}
+
+  /** Sends attempt `number` of `call` to `host`, after `delayMs` when a latency fault holds it back. */
+  send(call: LiveCall, host: number, number: number, expectedTimeoutMs: number, handler: AttemptHandler<LiveCall>, delayMs = 0): void {
+    const a = this.attempt(call, host, number, handler);
+    a.expectedTimeoutMs = expectedTimeoutMs;
+    if (delayMs > 0) a.timer = this.clock.schedule(delayMs, this.start, a);
+    else this.start(a);
+  }
+
+  /** A fault loses the attempt on the wire (a partition, a blackhole): it is sent and never answered. */
+  lose(call: LiveCall, host: number, number: number, handler: AttemptHandler<LiveCall>): void {
+    this.attempt(call, host, number, handler);
+  }
+
+  /** A fault aborts the attempt with `status` after `delayMs`, as Envoy's fault filter answers locally. */
+  abort(call: LiveCall, host: number, number: number, handler: AttemptHandler<LiveCall>, status: number, delayMs: number): void {
+    const a = this.attempt(call, host, number, handler);
+    a.abortStatus = status;
+    a.timer = this.clock.schedule(delayMs, this.answerAbort, a);
+  }
+
+  abandon(attempt: UpstreamAttempt<LiveCall>): void {
+    const a = attempt as HttpAttempt;
+    a.cancelled = true;
+    if (a.timer !== 0) this.clock.cancel(a.timer);
+    a.timer = 0;
+    a.controller?.abort(new Error('abandoned by the router'));
+  }
+
+  private attempt(call: LiveCall, host: number, number: number, handler: AttemptHandler<LiveCall>): HttpAttempt {
+    const a = new HttpAttempt(call, host, number, this.clock.now(), handler);
+    handler.onAttemptSent(a);
+    return a;
+  }
+
+  private readonly start = (a: HttpAttempt): void => {
+    a.timer = 0;
+    const call = a.call;
+    this.pool(a.host).dispatch(
+      { origin: this.hosts.origin(a.host), method: call.method, path: call.path, headers: attemptHeaders(call, a.number, a.expectedTimeoutMs) },
+      this.attemptHandler(a),
+    );
+  };
+
+  private readonly answerAbort = (a: HttpAttempt): void => {
+    a.timer = 0;
+    const status = a.abortStatus;
+    if (!a.abandoned) a.handler.onAttemptResponse(a, status, outcomeOfStatus(status), NO_GRPC_STATUS, -1, null);
+  };
+
+  /** Closes every pool: connections end once their requests have. */
+  async close(): Promise<void> {
+    await Promise.all(this.pools.map((p) => p?.close()));
+  }
+
+  /** Destroys every pool and its connections at once. */
+  async destroy(): Promise<void> {
+    await Promise.all(this.pools.map((p) => p?.destroy()));
+  }
+
+  private pool(host: number): Pool {
+    return (this.pools[host] ??= new Pool(this.hosts.origin(host), { keepAliveTimeout: 60_000, ...this.hosts.poolOptions?.(host) }));
+  }
+
+  private attemptHandler(a: HttpAttempt): Dispatcher.DispatchHandler {
+    const clock = this.clock;
+    return {
+      onRequestStart(controller) {
+        a.controller = controller;
+        if (a.cancelled) controller.abort(new Error('abandoned by the router'));
+      },
+      onResponseStart(_controller, status, headers) {
+        if (a.abandoned) return;
+        const h = headers as Headers;
+        const retryAfter = headerValue(h, RETRY_AFTER);
+        const retryAfterMs = retryAfter === undefined ? -1 : parseRetryAfter(retryAfter, clock.epochMs());
+        a.handler.onAttemptResponseStart(a, status, outcomeOf(status, h), NO_GRPC_STATUS, retryAfterMs, headerValue(h, LOCAL_REPLY_DETAIL) ?? null, h);
+      },
+      onResponseData(_controller, chunk) {
+        if (!a.abandoned) a.handler.onAttemptResponseData(a, chunk);
+      },
+      onResponseEnd(_controller, trailers) {
+        if (!a.abandoned) a.handler.onAttemptResponseEnd(a, NO_GRPC_STATUS, trailers as Headers);
+      },
+      onResponseError(_controller, error) {
+        if (a.abandoned || a.cancelled) return;
+        const failure = failureOfError(error);
+        a.handler.onAttemptError(a, failure.cause, failure.detail);
+      },
+    };
+  }
+}
+
+/** The request headers of attempt `number`: the call's, with Envoy's attempt headers. */
+function attemptHeaders(call: LiveCall, number: number, expectedTimeoutMs: number): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  for (const name in call.headers) headers[name] = call.headers[name] as string | string[];
+  headers[REQUEST_ID] ??= `fl-${call.id}`;
+  headers[ATTEMPT_COUNT] = String(number);
+  if (Number.isFinite(expectedTimeoutMs)) headers[EXPECTED_TIMEOUT] = String(Math.max(1, Math.round(expectedTimeoutMs)));
+  if (call.callerInstance !== null) headers[DOWNSTREAM_SERVICE] = call.callerInstance.service;
+  if (call.classIndex >= 0) headers[REQUEST_CLASS] = String(call.classIndex);
+  return headers;
+}
+
+/** How the answer counts: the callee sidecar's stated cause for a local reply, else by status (Envoy's overload flag: overflow). */
+function outcomeOf(status: number, headers: Headers): Outcome {
+  const cause = headerValue(headers, LOCAL_REPLY_CAUSE);
+  if (cause !== undefined && CAUSES.has(cause)) return cause as Outcome;
+  if (status === 503 && headerValue(headers, OVERLOADED) === 'true') return 'overflow';
+  return outcomeOfStatus(status);
+}
