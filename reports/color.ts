@@ -1,7 +1,7 @@
 /** Colour in terminal output: plain ANSI SGR codes, and when to use them. */
 
 /** The styles the summary uses. */
-export type Style = 'green' | 'red' | 'dim';
+export type Style = 'green' | 'red' | 'yellow' | 'dim';
 
 /** Wraps text in a style, or returns it unchanged when colour is off. */
 export type Paint = (style: Style, text: string) => string;
@@ -9,6 +9,7 @@ export type Paint = (style: Style, text: string) => string;
 const SGR: Record<Style, [on: string, off: string]> = {
   green: ['\x1b[32m', '\x1b[39m'],
   red: ['\x1b[31m', '\x1b[39m'],
+  yellow: ['\x1b[33m', '\x1b[39m'],
   dim: ['\x1b[2m', '\x1b[22m'],
 };
 

@@ -201,6 +201,32 @@ export interface LoadStats {
   interrupted: number;
 }
 
+/** How a live load kept its schedule. */
+export interface LiveLoadStats {
+  /** Arrivals the schedule planned in the window (closed loop: iterations begun). */
+  planned: number;
+  /** Requests sent. */
+  sent: number;
+  /** Planned arrivals per second; null for a closed loop. */
+  planned_per_s: number | null;
+  achieved_per_s: number;
+  /** Actual minus intended send time (ms). */
+  send_lag_ms: { p50: number; p99: number; max: number };
+  /** The generator could not keep its schedule. */
+  fell_behind: boolean;
+}
+
+/** Live mode's account of how far its figures measure the system rather than the machine. */
+export interface LiveRunStats {
+  loads: Record<string, LiveLoadStats>;
+  /** How late the run's event loop ran (ms), net of the monitor's resolution. */
+  event_loop_delay_ms: { p50: number; p99: number; max: number };
+  /** CPU the process used over the run, and as a share of the machine's cores. */
+  cpu: { user_ms: number; system_ms: number; cores: number; utilization: number };
+  /** When the machine was the bottleneck, what that means for the figures, in words (as k6 warns); empty otherwise. */
+  warnings: string[];
+}
+
 /** The whole report. */
 export interface RunReport {
   schema: typeof REPORT_SCHEMA;
@@ -226,4 +252,6 @@ export interface RunReport {
   thresholds: ThresholdResult[];
   /** True when every threshold held (exit code 0). */
   ok: boolean;
+  /** Live mode only: how far to trust the figures. */
+  live?: LiveRunStats;
 }

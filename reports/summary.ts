@@ -43,9 +43,16 @@ export function renderSummary(report: RunReport, options: SummaryOptions): strin
     ...(edges.length > 0 ? [table('edge', edges)] : []),
     ...policySection(report, paint),
     ...faultSections(report, options.width, paint),
+    ...liveWarnings(report, paint),
     thresholdLines(report.thresholds, paint),
   ];
   return `${sections.map((lines) => lines.join('\n')).join('\n\n')}\n`;
+}
+
+/** Live mode: what the machine did to the figures, in words, when it was the bottleneck. */
+function liveWarnings(report: RunReport, paint: Paint): string[][] {
+  const warnings = report.live?.warnings ?? [];
+  return warnings.length === 0 ? [] : [warnings.map((w) => paint('yellow', `⚠ ${w}`))];
 }
 
 function headerLine({ scenario, mode, seed, engine }: RunReport, paint: Paint): string {

@@ -55,6 +55,7 @@ export class World {
     }
     this.security = new SecurityModel(scenario, this.clock, this.timeline);
     for (const service of this.services.values()) service.connect();
+    this.createEntryEdges();
     const edges = [...this.edges.values()];
     for (const service of this.services.values()) {
       service.inbound = this.security.inboundChain(service.name, edges.filter((e) => e.to === service.name), this.inboundVerdicts);
@@ -75,6 +76,18 @@ export class World {
       this.edges.set(key, edge);
     }
     return edge;
+  }
+
+  /**
+   * Creates the loads' edges into the mesh (a split's too) before the inbound chains are
+   * built, which read whether an edge into a service carries a rate limit: the callee's
+   * sidecar limits traffic from the ingress as it limits any other.
+   */
+  private createEntryEdges(): void {
+    for (const [name, load] of Object.entries(this.scenario.load)) {
+      const edge = this.edge(name, load.target);
+      for (const d of edge.policy.split ?? []) this.edge(name, d.service);
+    }
   }
 
   /** A new id for a call. */

@@ -7,10 +7,10 @@ import { resolveEdgePolicy } from '../../proxy-core/control-plane/edge-policy.js
 import type { JwtSignatureVerifier } from '../../proxy-core/identity/jwt-verifier.js';
 import type { InboundHandler } from '../../proxy-core/inbound/inbound-chain.js';
 import type { PeerIdentity } from '../../proxy-core/inbound/peer-identity.js';
-import { RealClock } from '../../proxy-core/clock/real-clock.js';
 import type { Scenario } from '../../scenarios/schema.js';
 import { FaultModel, Verdict, type MessageEnds } from '../fault-model.js';
 import { inboundChainOf } from '../inbound-chain-of.js';
+import { NetworkModel } from '../network-model.js';
 import { SeededRng } from '../seeded-rng.js';
 import { Timeline } from '../timeline.js';
 import { LiveCall, type LiveCallOrigin } from './live-call.js';
@@ -18,6 +18,7 @@ import { LiveEdge } from './live-edge.js';
 import type { LiveInstance } from './live-instance.js';
 import { LiveRequest } from './live-request.js';
 import { LiveService } from './live-service.js';
+import { RunClock } from './run-clock.js';
 import { HttpAttempt, HttpUpstream } from './transport/http-upstream.js';
 import { InstanceServer } from './transport/http-server.js';
 import {
@@ -34,6 +35,12 @@ import {
 
 /** Local replies whose reason the callee's sidecar states on the wire (the rest are the workload's own answers). */
 const STATED_CAUSES = new Set<Outcome>(['overflow', 'rate-limited', 'authz-denied', 'authn-failed', 'timeout']);
+
+/**
+ * Delays shorter than this go out at once: a Node timer cannot wait less than a millisecond,
+ * and a loopback round trip through two sidecars already costs a few tenths of one.
+ */
+const MIN_TIMED_DELAY_MS = 1;
 
 /** Headers a hop sets for itself: not carried on to the calls a request makes. */
 const HOP_HEADERS = new Set([
@@ -65,7 +72,7 @@ export interface LiveMeshOptions {
  * (as Envoy's fault filter and Toxiproxy do), crashes and slowdowns at the instance.
  */
 export class LiveMesh {
-  readonly clock = new RealClock();
+  readonly clock = new RunClock();
   readonly rng: SeededRng;
   readonly zones: readonly string[];
   readonly timeline = new Timeline();
@@ -73,6 +80,8 @@ export class LiveMesh {
   readonly edges = new Map<string, LiveEdge>();
   readonly resolutionMs: number;
   readonly faults: FaultModel;
+  /** The scenario's zone-to-zone latency, added on the wire (loopback has none of its own). */
+  readonly network: NetworkModel;
   /** Calls dispatched and not yet settled. */
   inFlight = 0;
   /** The first failure of the run itself (a server that could not listen again), or null. */
@@ -88,11 +97,13 @@ export class LiveMesh {
     this.rng = new SeededRng(options.seed);
     this.zones = scenario.zones;
     this.resolutionMs = scenario.report.resolution;
+    this.network = new NetworkModel(scenario.network, this.zones, this.rng.fork('network'));
     for (const [name, spec] of Object.entries(scenario.services)) {
       const zones = (spec.zones ?? [this.zones[0]]).map((z) => this.zones.indexOf(z));
       this.services.set(name, new LiveService(name, spec, zones, this, this.rng.fork(`service/${name}`)));
     }
     for (const service of this.services.values()) service.connect();
+    this.createEntryEdges();
     for (const service of this.services.values()) {
       const into = [...this.edges.values()].filter((e) => e.to === service.name);
       service.inbound = inboundChainOf<LiveRequest>(scenario, service.name, {
@@ -107,7 +118,7 @@ export class LiveMesh {
     this.faults = new FaultModel(this.clock, this.zones, (name) => this.services.get(name)!.instances, all);
   }
 
-  /** Starts every instance's server on 127.0.0.1 (a free port each), then the fault schedule. */
+  /** Starts every instance's server on 127.0.0.1, a free port each. */
   async start(): Promise<void> {
     for (const service of this.services.values()) {
       for (const instance of service.instances) {
@@ -115,6 +126,11 @@ export class LiveMesh {
         await instance.server.listen();
       }
     }
+  }
+
+  /** The run begins: the clock reads 0 from now, and the fault schedule starts. */
+  begin(): void {
+    this.clock.startNow();
     this.faults.schedule(this.scenario.faults, this.rng.fork('faults'));
   }
 
@@ -140,6 +156,18 @@ export class LiveMesh {
       this.edges.set(key, edge);
     }
     return edge;
+  }
+
+  /**
+   * Creates the loads' edges into the mesh (a split's too) before the inbound chains are
+   * built, which read whether an edge into a service carries a rate limit: the callee's
+   * sidecar limits traffic from the ingress as it limits any other.
+   */
+  private createEntryEdges(): void {
+    for (const [name, load] of Object.entries(this.scenario.load)) {
+      const edge = this.edge(name, load.target);
+      for (const d of edge.policy.split ?? []) this.edge(name, d.service);
+    }
   }
 
   /** A new id for a call. */
@@ -168,15 +196,23 @@ export class LiveMesh {
     call.edge.dispatch(call, this.outcomes);
   }
 
-  /** The transport of every edge: the fault rules on the caller's side of the wire, then the edge's HTTP client. */
+  /**
+   * The transport of every edge: the scenario's network latency (both ways, held before the
+   * request goes out, as netem on the caller's interface would), the fault rules on the
+   * caller's side of the wire, then the edge's HTTP client.
+   */
   sendAttempt(edge: LiveEdge, call: LiveCall, host: number, number: number, expectedTimeoutMs: number, handler: AttemptHandler<LiveCall>): void {
     const upstream = this.upstreamOf(edge);
-    if (!this.faults.anyRule) return upstream.send(call, host, number, expectedTimeoutMs, handler);
-    const verdict = this.faults.checkRequest(this.endsOf(call, edge.callee.instances[host]));
-    const delay = this.faults.addedDelay;
-    if (verdict === Verdict.Drop) return upstream.lose(call, host, number, handler);
-    if (verdict === Verdict.Abort) return upstream.abort(call, host, number, handler, this.faults.abortStatus, delay);
-    upstream.send(call, host, number, expectedTimeoutMs, handler, delay);
+    const to = edge.callee.instances[host];
+    const from = call.callerInstance === null ? -1 : call.callerInstance.zone;
+    let delay = this.network.delay(from, to.zone) + this.network.delay(to.zone, from);
+    if (this.faults.anyRule) {
+      const verdict = this.faults.checkRequest(this.endsOf(call, to));
+      delay += this.faults.addedDelay;
+      if (verdict === Verdict.Drop) return upstream.lose(call, host, number, handler);
+      if (verdict === Verdict.Abort) return upstream.abort(call, host, number, handler, this.faults.abortStatus, delay);
+    }
+    upstream.send(call, host, number, expectedTimeoutMs, handler, delay < MIN_TIMED_DELAY_MS ? 0 : delay);
   }
 
   /** The router gave up on an attempt: its request is reset on the wire. */
