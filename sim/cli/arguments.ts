@@ -1,8 +1,9 @@
-/** The values of `run`'s options, checked before anything is simulated: `--seed` and `--out`. */
+/** The values of `run`'s options, checked before anything runs: `--seed`, `--duration` and `--out`. */
 import { closeSync, openSync, statSync, unlinkSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { MAX_SEED } from '../../scenarios/limits.js';
+import { DURATION_PATTERN, parseDuration } from '../../scenarios/units.js';
 import { UsageError } from './exit-codes.js';
 
 /** Digits only: no sign, no exponent, no hexadecimal, no blanks. */
@@ -87,4 +88,18 @@ function probe(folder: string, dir: string): void {
     const { code, message } = error as NodeJS.ErrnoException;
     throw new UsageError(`--out '${dir}' cannot be written: no file can be created in '${folder}' (${code ?? message}).`);
   }
+}
+
+/**
+ * A duration option (`--duration`, `--warm-up`): a duration with a unit as scenario files
+ * write it (`30s`, `2m`, `1m30s`), greater than 0 unless `zeroAllowed`.
+ *
+ * @throws {@link UsageError} for anything else
+ */
+export function parseDurationOption(option: string, text: string, zeroAllowed = false): number {
+  const ms = DURATION_PATTERN.test(text) ? parseDuration(text) : NaN;
+  if (!(ms > 0 || (zeroAllowed && ms === 0))) {
+    throw new UsageError(`${option} must be a duration with a unit${zeroAllowed ? '' : ' greater than 0'}, such as 30s, 2m or 1m30s; got '${text}'.`);
+  }
+  return ms;
 }

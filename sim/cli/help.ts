@@ -33,7 +33,13 @@ every threshold held (0) or one failed (1).
 
 Options
   --mode sim|live   sim (default): deterministic discrete-event simulation in virtual time.
-                    live: not available in this version.
+                    live: the same scenario on real sockets: every instance a server on
+                    127.0.0.1 behind a sidecar running the same policies, real load in
+                    real time, the faults on the real clock. Takes as long as the load.
+  --duration D      cut the load to D (30s, 2m, 1m30s); faults after D are reported as
+                    skipped
+  --warm-up D       live: drive a throwaway copy of the mesh for D first (default 3s), so
+                    the run measures the mesh, not the JIT compiling it; 0s for none
   --seed N          random seed, a decimal integer from 0 to 9007199254740991 (default:
                     the scenario's 'seed', else 1). Same scenario and seed give the same
                     report.

@@ -8,10 +8,14 @@ import { nearestName } from '../../scenarios/nearest-name.js';
 import { loadScenarioFile } from '../../scenarios/parse-scenario.js';
 import { isScenarioError } from '../../scenarios/scenario-error.js';
 import { ScenarioSchema } from '../../scenarios/schema.js';
+import { formatDuration } from '../../scenarios/units.js';
+import type { RunReport } from '../../reports/report.js';
 import { plannedEndMs } from '../planned-end.js';
 import { costProblems, describeCost, estimateCost, ScenarioTooLargeError } from '../cost-estimate.js';
 import { SimulationRun } from '../run-simulation.js';
-import { attachNegativeSeed, checkOutDir, parseSeed } from './arguments.js';
+import { attachNegativeSeed, checkOutDir, parseDurationOption, parseSeed } from './arguments.js';
+import { runLive } from './run-live.js';
+import { shortenScenario } from '../shorten-scenario.js';
 import { ExitCode, RunError, UsageError } from './exit-codes.js';
 import { MAIN_HELP, RUN_HELP, SCHEMA_HELP, VALIDATE_HELP } from './help.js';
 import { ProgressBar } from './progress-bar.js';
@@ -59,16 +63,21 @@ async function runCommand(args: string[]): Promise<number> {
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         'allow-large': { type: 'boolean', default: false },
+        duration: { type: 'string' },
+        'warm-up': { type: 'string' },
       },
     }),
   );
   if (positionals.length !== 1) throw new UsageError(`'run' takes one scenario file, got ${positionals.length}. Run 'faultline help run'.`);
-  if (values.mode === 'live') throw new UsageError(`--mode live is not available in this version; use --mode sim (the default).`);
-  if (values.mode !== 'sim') throw new UsageError(`--mode must be 'sim' or 'live', got '${values.mode}'.`);
+  if (values.mode !== 'sim' && values.mode !== 'live') throw new UsageError(`--mode must be 'sim' or 'live', got '${values.mode}'.`);
   const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
+  const durationMs = values.duration === undefined ? undefined : parseDurationOption('--duration', values.duration);
+  const warmUpMs = values['warm-up'] === undefined ? undefined : parseDurationOption('--warm-up', values['warm-up'], true);
   if (values.out !== undefined) checkOutDir(values.out);
 
   const loaded = loadScenarioFile(positionals[0]);
+  if (durationMs !== undefined) loaded.scenario = shortenScenario(loaded.scenario, durationMs);
+  if (values.mode === 'live') return liveCommand(loaded, seed, warmUpMs, values);
   const cost = estimateCost(loaded.scenario);
   const problems = costProblems(loaded.scenario, cost, values['allow-large']);
   if (problems.length > 0) throw new ScenarioTooLargeError(loaded.file, problems);
@@ -79,13 +88,39 @@ async function runCommand(args: string[]): Promise<number> {
   const run = new SimulationRun(loaded.scenario, { file: loaded.file, sha256: loaded.sha256 }, { seed, progress: bar, wallClock: Date.now });
   const signal = await runUntilSignal(run);
   bar?.clear();
-  const report = run.report();
+  return finish(run.report(), signal, values);
+}
 
+/** What `run` prints and writes, the same in both modes. */
+interface OutputOptions {
+  out?: string;
+  json: boolean;
+  quiet: boolean;
+}
+
+/** Runs a loaded scenario live: real servers on 127.0.0.1 for the scenario's (or --duration's) length. */
+async function liveCommand(loaded: ReturnType<typeof loadScenarioFile>, seed: number | undefined, warmUpMs: number | undefined, values: OutputOptions): Promise<number> {
+  const planned = plannedEndMs(loaded.scenario);
+  const tty = process.stderr.isTTY && !values.json && !values.quiet;
+  const bar = tty ? new ProgressBar(process.stderr, planned) : undefined;
+  const { report, signal } = await runLive(loaded.scenario, { file: loaded.file, sha256: loaded.sha256 }, { seed, warmUpMs }, {
+    // Said once the run listens for SIGINT and SIGTERM, so a signal after this line is always heard.
+    announce: () => {
+      if (!process.stderr.isTTY && !values.quiet) process.stderr.write(`faultline: running ${loaded.file} (live, seed ${seed ?? loaded.scenario.seed}) for ${formatDuration(planned)} on 127.0.0.1\n`);
+    },
+    progress: bar && ((now, inFlight) => bar.report(now, inFlight)),
+  });
+  bar?.clear();
+  return finish(report, signal, values);
+}
+
+/** Prints and writes a run's report; the exit code from its thresholds or the signal that stopped it. */
+function finish(report: RunReport, signal: NodeJS.Signals | null, values: OutputOptions): number {
   if (values.out) writeOutputs(values.out, report);
   if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else if (!values.quiet) process.stdout.write(`${renderSummary(report, { color: shouldUseColor(process.stdout, process.env) })}\n`);
   if (signal !== null) {
-    process.stderr.write(`faultline: stopped by ${signal} at ${(report.engine.simulated_ms / 1000).toFixed(1)} s simulated; the report covers what ran (interrupted: true)\n`);
+    process.stderr.write(`faultline: stopped by ${signal} at ${(report.engine.simulated_ms / 1000).toFixed(1)} s ${report.mode === 'sim' ? 'simulated' : 'of live load'}; the report covers what ran (interrupted: true)\n`);
     return signal === 'SIGINT' ? ExitCode.Interrupted : ExitCode.Terminated;
   }
   return report.ok ? ExitCode.Ok : ExitCode.ThresholdFailed;
