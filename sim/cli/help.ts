@@ -32,10 +32,12 @@ rate, success and latency, and each threshold with ✓ or ✗. The exit code say
 every threshold held (0) or one failed (1).
 
 Options
-  --mode sim|live   sim (default): deterministic discrete-event simulation in virtual time.
+  --mode MODE       sim (default): deterministic discrete-event simulation in virtual time.
                     live: the same scenario on real sockets: every instance a server on
                     127.0.0.1 behind a sidecar running the same policies, real load in
                     real time, the faults on the real clock. Takes as long as the load.
+                    both: sim, then live, printed side by side with where they disagree;
+                    exit 0 only when both hold every threshold
   --duration D      cut the load to D (30s, 2m, 1m30s); faults after D are reported as
                     skipped
   --warm-up D       live: drive a throwaway copy of the mesh for D first (default 3s), so

@@ -3,7 +3,9 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { renderSummary, shouldUseColor } from '../../reports/summary.js';
 import { ThresholdTargetError } from '../../reports/threshold-target-error.js';
-import { writeRunOutputs } from '../../reports/write-atomic.js';
+import { writeFileAtomic, writeRunOutputs } from '../../reports/write-atomic.js';
+import { renderSideBySide } from '../../reports/side-by-side.js';
+import { join } from 'node:path';
 import { nearestName } from '../../scenarios/nearest-name.js';
 import { loadScenarioFile } from '../../scenarios/parse-scenario.js';
 import { isScenarioError } from '../../scenarios/scenario-error.js';
@@ -69,7 +71,7 @@ async function runCommand(args: string[]): Promise<number> {
     }),
   );
   if (positionals.length !== 1) throw new UsageError(`'run' takes one scenario file, got ${positionals.length}. Run 'faultline help run'.`);
-  if (values.mode !== 'sim' && values.mode !== 'live') throw new UsageError(`--mode must be 'sim' or 'live', got '${values.mode}'.`);
+  if (values.mode !== 'sim' && values.mode !== 'live' && values.mode !== 'both') throw new UsageError(`--mode must be 'sim', 'live' or 'both', got '${values.mode}'.`);
   const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
   const durationMs = values.duration === undefined ? undefined : parseDurationOption('--duration', values.duration);
   const warmUpMs = values['warm-up'] === undefined ? undefined : parseDurationOption('--warm-up', values['warm-up'], true);
@@ -81,6 +83,7 @@ async function runCommand(args: string[]): Promise<number> {
   const cost = estimateCost(loaded.scenario);
   const problems = costProblems(loaded.scenario, cost, values['allow-large']);
   if (problems.length > 0) throw new ScenarioTooLargeError(loaded.file, problems);
+  if (values.mode === 'both') return bothCommand(loaded, seed, warmUpMs, values);
   const tty = process.stderr.isTTY && !values.json && !values.quiet;
   // Without a terminal (CI logs) a line says the run has begun and what it will cost; on a terminal the progress bar does.
   if (!process.stderr.isTTY && !values.quiet) process.stderr.write(`faultline: running ${loaded.file} (sim, seed ${seed ?? loaded.scenario.seed}): ${describeCost(cost)}\n`);
@@ -112,6 +115,34 @@ async function liveCommand(loaded: ReturnType<typeof loadScenarioFile>, seed: nu
   });
   bar?.clear();
   return finish(report, signal, values);
+}
+
+/**
+ * Runs a loaded scenario in the simulator, then live, and prints the two side by side (with
+ * --json, `{ "sim": report, "live": report }`; with --out, DIR/sim/, DIR/live/ and
+ * DIR/comparison.txt). Exit 0 only when every threshold held in both.
+ */
+async function bothCommand(loaded: ReturnType<typeof loadScenarioFile>, seed: number | undefined, warmUpMs: number | undefined, values: OutputOptions): Promise<number> {
+  const source = { file: loaded.file, sha256: loaded.sha256 };
+  const simRun = new SimulationRun(loaded.scenario, source, { seed, wallClock: Date.now });
+  const simSignal = await runUntilSignal(simRun);
+  const sim = simRun.report();
+  const { report: live, signal } = simSignal !== null ? { report: null, signal: simSignal } : await runLive(loaded.scenario, source, { seed, warmUpMs }, {
+    announce: () => {
+      if (!values.quiet) process.stderr.write(`faultline: simulated ${loaded.file}; now running it live for ${formatDuration(plannedEndMs(loaded.scenario))} on 127.0.0.1\n`);
+    },
+  });
+  if (live === null) return finish(sim, signal, values);
+  const comparison = renderSideBySide(sim, live, { color: shouldUseColor(process.stdout, process.env) });
+  if (values.out) {
+    writeOutputs(join(values.out, 'sim'), sim);
+    writeOutputs(join(values.out, 'live'), live);
+    writeFileAtomic(join(values.out, 'comparison.txt'), renderSideBySide(sim, live, { color: false }));
+  }
+  if (values.json) process.stdout.write(`${JSON.stringify({ sim, live }, null, 2)}\n`);
+  else if (!values.quiet) process.stdout.write(comparison);
+  if (signal !== null) return signal === 'SIGINT' ? ExitCode.Interrupted : ExitCode.Terminated;
+  return sim.ok && live.ok ? ExitCode.Ok : ExitCode.ThresholdFailed;
 }
 
 /** Prints and writes a run's report; the exit code from its thresholds or the signal that stopped it. */
