@@ -2,7 +2,7 @@ import { Instance } from '../instance.js';
 import type { LiveCall } from './live-call.js';
 import type { LiveRequest } from './live-request.js';
 import type { LiveService } from './live-service.js';
-import type { InstanceServer } from './transport/http-server.js';
+import type { InstanceServer } from './transport/inbound-exchange.js';
 
 /**
  * One replica of a service in live mode: the simulator's {@link Instance} (workers, a

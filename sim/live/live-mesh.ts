@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallHandler } from '../../proxy-core/call/dispatch.js';
 import type { FailureCause, Outcome } from '../../proxy-core/call/failure-cause.js';
 import { headerValue, type Headers } from '../../proxy-core/call/headers.js';
@@ -20,7 +19,8 @@ import { LiveRequest } from './live-request.js';
 import { LiveService } from './live-service.js';
 import { RunClock } from './run-clock.js';
 import { HttpAttempt, HttpUpstream } from './transport/http-upstream.js';
-import { InstanceServer } from './transport/http-server.js';
+import { Http1InstanceServer } from './transport/http1-server.js';
+import type { InboundExchange } from './transport/inbound-exchange.js';
 import {
   ATTEMPT_COUNT,
   DOWNSTREAM_SERVICE,
@@ -122,7 +122,7 @@ export class LiveMesh {
   async start(): Promise<void> {
     for (const service of this.services.values()) {
       for (const instance of service.instances) {
-        instance.server = new InstanceServer((req, res) => this.serve(instance, req, res));
+        instance.server = new Http1InstanceServer((exchange) => this.serve(instance, exchange));
         await instance.server.listen();
       }
     }
@@ -224,39 +224,36 @@ export class LiveMesh {
   answer(req: LiveRequest, status: number, outcome: Outcome, retryAfterMs: number, detail: string | null = null): void {
     if (req.answered) return;
     req.answered = true;
-    const res = req.res;
-    if (res.destroyed || res.headersSent) return;
     const headers: Record<string, string> = { 'content-type': 'text/plain' };
     if (STATED_CAUSES.has(outcome)) headers[LOCAL_REPLY_CAUSE] = outcome;
     if (outcome === 'overflow') headers[OVERLOADED] = 'true';
     if (detail !== null) headers[LOCAL_REPLY_DETAIL] = detail;
     if (retryAfterMs >= 0) headers[RETRY_AFTER] = String(Math.ceil(retryAfterMs / 1000));
-    res.writeHead(status, headers).end(outcome);
+    req.exchange.respond(status, headers, outcome);
   }
 
   /** Resets a request's connection (its instance crashed). */
   reset(req: LiveRequest): void {
     req.answered = true;
-    req.res.destroy();
+    req.exchange.reset();
   }
 
   /** A request reaches instance `instance`'s server: its sidecar's inbound chain, then the instance. */
-  private serve(instance: LiveInstance, req: IncomingMessage, res: ServerResponse): void {
-    const headers = req.headers as Headers;
+  private serve(instance: LiveInstance, exchange: InboundExchange): void {
+    const headers = exchange.headers;
     const source = headerValue(headers, DOWNSTREAM_SERVICE) ?? null;
     const classIndex = Number(headerValue(headers, REQUEST_CLASS) ?? -1);
-    const edgeName = source === null ? this.entryEdgeInto(instance.owner.name) : `${source}->${instance.owner.name}`;
-    const live = new LiveRequest(instance, req.method ?? 'GET', req.url ?? '/', req.headers.host ?? null, headers, forwardable(headers), source, Number.isInteger(classIndex) ? classIndex : -1, edgeName, res);
+    const service = instance.owner;
+    const edgeName = source === null ? this.entryEdgeInto(service.name) : `${source}->${service.name}`;
+    const live = new LiveRequest(instance, exchange.method, exchange.path, exchange.authority, headers, forwardable(headers), source, Number.isInteger(classIndex) ? classIndex : -1, edgeName, exchange);
     const expected = Number(headerValue(headers, EXPECTED_TIMEOUT));
-    req.resume();
-    res.on('close', () => {
-      if (!live.answered) instance.owner.abandon(live);
+    exchange.onAbandoned(() => {
+      if (!live.answered) service.abandon(live);
     });
     const peer: PeerIdentity | null = null;
-    const inbound = instance.owner.inbound;
     live.deadline = expected > 0 ? this.clock.now() + expected : Infinity;
-    if (inbound === null) instance.accept(live);
-    else inbound.check(live, peer);
+    if (service.inbound === null) instance.accept(live);
+    else service.inbound.check(live, peer);
   }
 
   /** The edge load from outside the mesh enters `service` on (the first load aimed at it), for its rate limit; null if none. */

@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import type { Outcome } from '../../proxy-core/call/failure-cause.js';
 import type { Headers } from '../../proxy-core/call/headers.js';
 import type { TimerHandle } from '../../proxy-core/clock/clock.js';
@@ -7,11 +6,12 @@ import { AttemptState } from '../attempt.js';
 import type { InstanceWork } from '../instance.js';
 import type { LiveCall, LiveCallOrigin } from './live-call.js';
 import type { LiveInstance } from './live-instance.js';
+import type { InboundExchange } from './transport/inbound-exchange.js';
 
 /**
  * A request that reached an instance's server in live mode: what the callee's inbound
  * chain checks, the work the instance queues and runs, and the origin of the calls it makes
- * — the live twin of the simulator's `Attempt`, answered on its HTTP response.
+ * — the live twin of the simulator's `Attempt`, answered on its exchange.
  */
 export class LiveRequest implements InstanceWork<LiveRequest>, InboundRequest, LiveCallOrigin {
   state = AttemptState.InFlight;
@@ -51,7 +51,8 @@ export class LiveRequest implements InstanceWork<LiveRequest>, InboundRequest, L
     readonly classIndex: number,
     /** The edge it came in on, for the rate limit (null: from outside the mesh). */
     readonly edgeName: string | null,
-    readonly res: ServerResponse,
+    /** The exchange it answers on. */
+    readonly exchange: InboundExchange,
   ) {}
 
   /** Remembers a call it made, for cancellation. */
