@@ -17,6 +17,9 @@ import { LiveEdge } from './live-edge.js';
 import type { LiveInstance } from './live-instance.js';
 import { LiveRequest } from './live-request.js';
 import { LiveService } from './live-service.js';
+import type { LiveSecurity } from './live-security.js';
+import type { Pool } from 'undici';
+import type { TLSSocket } from 'node:tls';
 import { RunClock } from './run-clock.js';
 import { HttpAttempt, HttpUpstream } from './transport/http-upstream.js';
 import { Http1InstanceServer } from './transport/http1-server.js';
@@ -28,6 +31,7 @@ import {
   LOCAL_REPLY_CAUSE,
   LOCAL_REPLY_DETAIL,
   OVERLOADED,
+  PRECONNECT,
   REQUEST_CLASS,
   REQUEST_ID,
   RETRY_AFTER,
@@ -56,9 +60,10 @@ const HOP_HEADERS = new Set([
   REQUEST_ID,
 ]);
 
-/** What the mesh takes from outside: the keys that verify tokens (real ones live). */
+/** What the mesh takes from outside. */
 export interface LiveMeshOptions {
   readonly seed: number;
+  /** The key set that verifies tokens of an issuer, when the mesh has no {@link LiveSecurity}. */
   readonly keysOf: (issuer: string) => JwtSignatureVerifier;
 }
 
@@ -86,6 +91,8 @@ export class LiveMesh {
   inFlight = 0;
   /** The first failure of the run itself (a server that could not listen again), or null. */
   failure: Error | null = null;
+  /** Real identities and mTLS (see {@link LiveMesh.secure}); null: plaintext. */
+  security: LiveSecurity | null = null;
   private readonly upstreams = new Map<LiveEdge, HttpUpstream>();
   private nextId = 1;
   private readonly ends: MessageEnds = { fromService: null, fromIndex: -1, fromZone: -1, to: null! };
@@ -104,25 +111,35 @@ export class LiveMesh {
     }
     for (const service of this.services.values()) service.connect();
     this.createEntryEdges();
+    const all = [...this.services.values()].flatMap((s) => s.instances);
+    this.faults = new FaultModel(this.clock, this.zones, (name) => this.services.get(name)!.instances, all);
+  }
+
+  /**
+   * Gives the mesh real identities: mTLS between sidecars by each service's PeerAuthentication
+   * mode, peer identities for authorization, real token keys. Before {@link LiveMesh.start};
+   * without it the mesh runs plaintext with no peer identities.
+   */
+  secure(security: LiveSecurity): void {
+    this.security = security;
+  }
+
+  /** Builds the inbound chains and starts every instance's server on 127.0.0.1, a free port each. */
+  async start(): Promise<void> {
+    const keysOf = this.security ? (issuer: string) => this.security!.keysOf(issuer) : this.options.keysOf;
     for (const service of this.services.values()) {
       const into = [...this.edges.values()].filter((e) => e.to === service.name);
-      service.inbound = inboundChainOf<LiveRequest>(scenario, service.name, {
+      service.inbound = inboundChainOf<LiveRequest>(this.scenario, service.name, {
         clock: this.clock,
-        keysOf: options.keysOf,
+        keysOf,
         limited: into.some((e) => e.rateLimitAt(0) !== null),
         rateLimitOf: (req) => (req.edgeName === null ? null : (this.edges.get(req.edgeName)?.rateLimitAt(req.instance.index) ?? null)),
         handler: this.inboundVerdicts,
       });
     }
-    const all = [...this.services.values()].flatMap((s) => s.instances);
-    this.faults = new FaultModel(this.clock, this.zones, (name) => this.services.get(name)!.instances, all);
-  }
-
-  /** Starts every instance's server on 127.0.0.1, a free port each. */
-  async start(): Promise<void> {
     for (const service of this.services.values()) {
       for (const instance of service.instances) {
-        instance.server = new Http1InstanceServer((exchange) => this.serve(instance, exchange));
+        instance.server = new Http1InstanceServer((exchange) => this.serve(instance, exchange), this.inboundTls(service.name));
         await instance.server.listen();
       }
     }
@@ -132,14 +149,57 @@ export class LiveMesh {
   begin(): void {
     this.clock.startNow();
     this.faults.schedule(this.scenario.faults, this.rng.fork('faults'));
+    this.security?.schedule(this.scenario.faults);
+  }
+
+  /** The mTLS of service `name`'s inbound port, or null without security. */
+  private inboundTls(name: string) {
+    const security = this.security;
+    if (security === null) return null;
+    const w = security.workload(name);
+    return { mode: w.mode, tls: w.tls };
+  }
+
+  /**
+   * How the caller's sidecar connects to `edge`'s callee: mTLS with its workload
+   * certificate (the ingress gateway's for load), checking the callee's SPIFFE ID — Istio's
+   * auto mTLS, wherever the callee accepts it — or plaintext to a callee that DISABLEs it.
+   */
+  private poolOptions(edge: LiveEdge): Pool.Options {
+    const connections = connectionsTo(edge.callee);
+    const security = this.security;
+    if (security === null) return { connections };
+    const callee = security.workload(edge.to);
+    if (callee.mode === 'DISABLE') return { connections };
+    const caller = this.services.has(edge.from) ? security.workload(edge.from) : security.ingress;
+    return {
+      connections,
+      connect: (options, callback) => {
+        caller.tls.connect({ host: '127.0.0.1', port: Number(options.port), expected: callee.id }, (error, socket) => {
+          if (error !== null) callback(error, null);
+          else callback(null, socket as TLSSocket);
+        });
+      },
+    };
   }
 
   /** Stops everything: routers' timers, the clock's timers, the clients' pools and the servers. */
   async stop(): Promise<void> {
     for (const edge of this.edges.values()) edge.stop();
+    this.security?.stop();
     this.clock.cancelAll();
     await Promise.all([...this.upstreams.values()].map((u) => u.destroy()));
     await Promise.all([...this.services.values()].flatMap((s) => s.instances.map((i) => i.server?.close(0))));
+  }
+
+  /**
+   * Opens up to `perHost` connections from every edge's sidecars to each of its callee's
+   * instances (see `HttpUpstream.preconnect`): a new mTLS connection costs a full handshake
+   * — milliseconds of CPU in Node — and opening dozens in the first burst of load slowed every
+   * answer, which opened more (three-tier-shop fell to 3% success before this).
+   */
+  async preconnect(perHost: number): Promise<void> {
+    await Promise.all([...this.edges.values()].map((edge) => this.upstreamOf(edge).preconnect(edge.callee.instances.length, Math.min(perHost, connectionsTo(edge.callee)))));
   }
 
   /** Records a failure of the run itself; the runner ends the run with it. */
@@ -241,6 +301,7 @@ export class LiveMesh {
   /** A request reaches instance `instance`'s server: its sidecar's inbound chain, then the instance. */
   private serve(instance: LiveInstance, exchange: InboundExchange): void {
     const headers = exchange.headers;
+    if (headers[PRECONNECT] !== undefined) return exchange.respond(204, {}, '');
     const source = headerValue(headers, DOWNSTREAM_SERVICE) ?? null;
     const classIndex = Number(headerValue(headers, REQUEST_CLASS) ?? -1);
     const service = instance.owner;
@@ -250,10 +311,16 @@ export class LiveMesh {
     exchange.onAbandoned(() => {
       if (!live.answered) service.abandon(live);
     });
-    const peer: PeerIdentity | null = null;
+    const peer = this.peerOf(exchange.peer);
     live.deadline = expected > 0 ? this.clock.now() + expected : Infinity;
     if (service.inbound === null) instance.accept(live);
     else service.inbound.check(live, peer);
+  }
+
+  /** The inbound chain's view of a connection's peer: the ingress gateway carries no principal (the simulator's model of load from outside). */
+  private peerOf(peer: PeerIdentity | null): PeerIdentity | null {
+    if (peer === null || this.security === null) return peer;
+    return peer.principal === this.security.ingress.principal ? null : peer;
   }
 
   /** The edge load from outside the mesh enters `service` on (the first load aimed at it), for its rate limit; null if none. */
@@ -271,7 +338,8 @@ export class LiveMesh {
     let upstream = this.upstreams.get(edge);
     if (!upstream) {
       const instances = edge.callee.instances;
-      upstream = new HttpUpstream(this.clock, { origin: (host) => `http://127.0.0.1:${instances[host].server!.port}` });
+      const poolOptions = this.poolOptions(edge);
+      upstream = new HttpUpstream(this.clock, { origin: (host) => `http://127.0.0.1:${instances[host].server!.port}`, poolOptions: () => poolOptions });
       this.upstreams.set(edge, upstream);
     }
     return upstream;
@@ -301,6 +369,19 @@ export class LiveMesh {
     call.origin.onCallDone(call, outcome);
   }
 }
+
+/**
+ * Connections a caller's pool opens to one instance of `callee` at most: its workers and
+ * queue places, and {@link OVERFLOW_CONNECTIONS} more to carry the requests it answers with
+ * an overflow (each new connection costs a handshake; beyond the cap requests would wait in
+ * the pool instead of meeting the callee's full queue).
+ */
+function connectionsTo(callee: LiveService): number {
+  return callee.concurrency + callee.queueLimit + OVERFLOW_CONNECTIONS;
+}
+
+/** See {@link connectionsTo}. */
+const OVERFLOW_CONNECTIONS = 16;
 
 /** The headers a request carries on to its own calls: all but the hop's own. */
 function forwardable(headers: Headers): Headers {

@@ -10,6 +10,13 @@ import type { ScenarioSource } from '../run-simulation.js';
 import { LiveMesh } from './live-mesh.js';
 import { createLiveLoad, EventLoopDelay, type LiveLoad, type LiveLoadReport } from './load/index.js';
 import { MeshTarget } from './mesh-target.js';
+import { LiveSecurity } from './live-security.js';
+
+/** The mesh's key sets come from its security; this refuses every token before it has one. */
+const REFUSE_TOKENS: JwtSignatureVerifier = { verify: () => false };
+
+/** Connections each edge's sidecar opens to each callee instance before the run. */
+export const PRECONNECTED_PER_HOST = 16;
 
 /** How long requests in flight may finish after a SIGINT or SIGTERM, before they are cancelled. */
 export const INTERRUPT_GRACE_MS = 1000;
@@ -18,10 +25,6 @@ export const INTERRUPT_GRACE_MS = 1000;
 export interface LiveRunOptions {
   /** Overrides the scenario's seed (arrivals, classes, own work, errors, faults draw from it). */
   readonly seed?: number;
-  /** The key set that verifies tokens of an issuer. */
-  readonly keysOf: (issuer: string) => JwtSignatureVerifier;
-  /** Signs the token `name` of `security.tokens` for a request class. */
-  readonly tokenOf?: (name: string) => string;
   /**
    * How long to drive a throwaway copy of the mesh (no faults, nothing reported) before the
    * run, so that the run does not measure the JIT compiling the code paths, nor the first
@@ -61,7 +64,7 @@ export class LiveRun {
     private readonly options: LiveRunOptions,
   ) {
     this.seed = options.seed ?? scenario.seed;
-    this.mesh = new LiveMesh(scenario, { seed: this.seed, keysOf: options.keysOf });
+    this.mesh = new LiveMesh(scenario, { seed: this.seed, keysOf: () => REFUSE_TOKENS });
     this.faults = faultSpans(scenario, this.mesh);
     this.entry = new EntryMetrics(scenario.report.resolution, this.faults);
   }
@@ -70,15 +73,19 @@ export class LiveRun {
   async run(): Promise<void> {
     await this.warmUp();
     if (this.stopped) return;
-    await this.mesh.start();
     const mesh = this.mesh;
+    const security = await LiveSecurity.create(this.scenario, mesh.clock, mesh.timeline);
+    mesh.secure(security);
+    const tokens = await signTokens(this.scenario, security);
+    await mesh.start();
+    await mesh.preconnect(PRECONNECTED_PER_HOST);
     for (const [name, spec] of Object.entries(this.scenario.load)) {
       const rng = mesh.rng.fork(`load/${name}`);
       const load = createLiveLoad(spec, {
         clock: mesh.clock,
         rng,
         target: new MeshTarget(mesh, name, spec.target, rng.fork('split')),
-        tokenOf: this.options.tokenOf,
+        tokenOf: (name) => tokens.get(name)!,
         eventLoop: this.eventLoop,
         onResult: (request, outcome, _status, latencyMs, nowMs) => {
           this.entry.all.record(nowMs, latencyMs, outcome);
@@ -173,6 +180,14 @@ export class LiveRun {
       warnings,
     };
   }
+}
+
+/** The tokens the loads' request classes send, signed for real once at the start (as the simulator signs its own once). */
+async function signTokens(scenario: Scenario, security: LiveSecurity): Promise<Map<string, string>> {
+  const names = new Set(Object.values(scenario.load).flatMap((l) => l.classes.flatMap((c) => (c.token === undefined ? [] : [c.token]))));
+  const tokens = new Map<string, string>();
+  for (const name of names) tokens.set(name, await security.tokens.token(name));
+  return tokens;
 }
 
 /** The report's load block from a live load's own report. */

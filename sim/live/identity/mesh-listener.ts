@@ -103,7 +103,7 @@ export class MeshListener {
   constructor(options: MeshListenerOptions) {
     this.options = options;
     this.tlsServer = options.mode === 'DISABLE' ? null : this.createTlsServer();
-    this.server = createNetServer((socket) => this.accept(socket));
+    this.server = createNetServer({ noDelay: true }, (socket) => this.accept(socket)); // no Nagle: small answers go out at once
   }
 
   /** Listens on `host:port` (default an ephemeral port on 127.0.0.1); resolves with the address. */

@@ -168,6 +168,7 @@ export class WorkloadTls {
       checkServerIdentity: acceptAnyName,
       ALPNProtocols: target.ALPNProtocols,
     });
+    socket.setNoDelay(true); // as undici's own connector: without it Nagle and delayed ACKs hold small requests ~40 ms
     let answered = false;
     const answer: ConnectCallback = (error, verified, verdict) => {
       if (answered) return;

@@ -7,9 +7,10 @@ import type { AttemptHandler, Upstream, UpstreamAttempt } from '../../../proxy-c
 import type { Clock, TimerHandle } from '../../../proxy-core/clock/clock.js';
 import type { LiveCall } from '../live-call.js';
 import { failureOfError } from './failure-of-error.js';
-import { ATTEMPT_COUNT, DOWNSTREAM_SERVICE, EXPECTED_TIMEOUT, LOCAL_REPLY_CAUSE, LOCAL_REPLY_DETAIL, OVERLOADED, REQUEST_CLASS, REQUEST_ID, RETRY_AFTER } from './wire-headers.js';
+import { ATTEMPT_COUNT, DOWNSTREAM_SERVICE, EXPECTED_TIMEOUT, LOCAL_REPLY_CAUSE, LOCAL_REPLY_DETAIL, OVERLOADED, PRECONNECT, REQUEST_CLASS, REQUEST_ID, RETRY_AFTER } from './wire-headers.js';
 
 const CAUSES = new Set<string>(FAILURE_CAUSES);
+
 const NO_GRPC_STATUS = -1;
 
 /** Where the hosts of an upstream listen, and how to reach them. */
@@ -106,6 +107,20 @@ export class HttpUpstream implements Upstream<LiveCall> {
     const status = a.abortStatus;
     if (!a.abandoned) a.handler.onAttemptResponse(a, status, outcomeOfStatus(status), NO_GRPC_STATUS, -1, null);
   };
+
+  /**
+   * Opens `count` connections to each of `hosts` hosts ahead of the run, with requests the
+   * callee's sidecar answers at once and counts nowhere: a new mTLS connection costs a full
+   * handshake, and opening dozens at the first burst of load would measure that instead of
+   * the mesh. Resolves once every one has been answered (or failed).
+   */
+  async preconnect(hosts: number, count: number): Promise<void> {
+    const one = (host: number) =>
+      this.pool(host)
+        .request({ origin: this.hosts.origin(host), method: 'GET', path: '/', headers: { [PRECONNECT]: '1' } })
+        .then((r) => r.body.dump(), () => undefined);
+    await Promise.all(Array.from({ length: hosts * count }, (_, i) => one(i % hosts)));
+  }
 
   /** Closes every pool: connections end once their requests have. */
   async close(): Promise<void> {

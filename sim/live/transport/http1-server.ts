@@ -1,7 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Headers } from '../../../proxy-core/call/headers.js';
+import type { PeerIdentity } from '../../../proxy-core/inbound/peer-identity.js';
+import { connectionPeer, MeshListener, serveWith } from '../identity/mesh-listener.js';
+import type { MeshListenerOptions } from '../identity/mesh-listener.js';
 import type { InboundExchange, InstanceServer, ServeExchange } from './inbound-exchange.js';
+
+/** How an instance's port terminates mTLS: its PeerAuthentication mode and its workload's TLS. */
+export type InboundTls = Pick<MeshListenerOptions, 'mode' | 'tls'>;
 
 /** An HTTP/1.1 request and its response, as an {@link InboundExchange}. */
 class Http1Exchange implements InboundExchange {
@@ -9,11 +15,13 @@ class Http1Exchange implements InboundExchange {
   readonly path: string;
   readonly authority: string | null;
   readonly headers: Headers;
+  readonly peer: PeerIdentity | null;
 
   constructor(
     req: IncomingMessage,
     private readonly res: ServerResponse,
   ) {
+    this.peer = connectionPeer(req.socket)?.identity ?? null;
     this.method = req.method ?? 'GET';
     this.path = req.url ?? '/';
     this.authority = req.headers.host ?? null;
@@ -38,16 +46,23 @@ class Http1Exchange implements InboundExchange {
 }
 
 /**
- * An instance's HTTP/1.1 server on 127.0.0.1 (never another interface). It can crash — stop
+ * An instance's HTTP/1.1 server on 127.0.0.1 (never another interface). With `tls`, its port
+ * is a {@link MeshListener}, the sidecar's inbound listener: mTLS terminated by the
+ * PeerAuthentication mode (STRICT, PERMISSIVE by the first byte, DISABLE), the client's
+ * certificate checked, and the peer's identity on each request. It can crash — stop
  * listening and reset every connection, as a killed process does — and come back on the
  * same port, so its callers' pools find it again.
  */
 export class Http1InstanceServer implements InstanceServer {
   private readonly server: Server;
+  private listener: MeshListener | null = null;
   private boundPort = 0;
   private listening = false;
 
-  constructor(serve: ServeExchange) {
+  constructor(
+    serve: ServeExchange,
+    private readonly tls: InboundTls | null = null,
+  ) {
     this.server = createServer({ keepAliveTimeout: 60_000, requestTimeout: 0 }, (req, res) => serve(new Http1Exchange(req, res)));
     this.server.on('clientError', (_error, socket) => socket.destroy());
   }
@@ -57,27 +72,33 @@ export class Http1InstanceServer implements InstanceServer {
   }
 
   async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.boundPort, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        resolve();
+    if (this.tls !== null) {
+      this.listener = new MeshListener({ ...this.tls, onConnection: serveWith(this.server) });
+      this.boundPort = (await this.listener.listen(this.boundPort)).port;
+    } else {
+      await new Promise<void>((resolve, reject) => {
+        this.server.once('error', reject);
+        this.server.listen(this.boundPort, '127.0.0.1', () => {
+          this.server.off('error', reject);
+          resolve();
+        });
       });
-    });
-    this.boundPort = (this.server.address() as AddressInfo).port;
+      this.boundPort = (this.server.address() as AddressInfo).port;
+    }
     this.listening = true;
   }
 
   crash(): void {
     if (!this.listening) return;
     this.listening = false;
-    this.server.close();
+    if (this.listener !== null) void this.listener.close();
+    else this.server.close();
     this.server.closeAllConnections();
   }
 
   async close(graceMs = 0): Promise<void> {
     this.listening = false;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = this.listener !== null ? this.listener.close() : new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
     const timer = setTimeout(() => this.server.closeAllConnections(), graceMs);
     await closed;

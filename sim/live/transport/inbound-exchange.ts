@@ -1,4 +1,5 @@
 import type { Headers } from '../../../proxy-core/call/headers.js';
+import type { PeerIdentity } from '../../../proxy-core/inbound/peer-identity.js';
 
 /**
  * One request as an instance's server received it, whatever the protocol: what the
@@ -13,6 +14,8 @@ export interface InboundExchange {
   readonly authority: string | null;
   /** Request headers (gRPC metadata), names in lower case. */
   readonly headers: Headers;
+  /** Who the connection's client certificate says the caller is; null over plaintext. */
+  readonly peer: PeerIdentity | null;
   /**
    * Answers with an HTTP status (a gRPC transport sends the gRPC status it maps to), the
    * given response headers and a short body. Ignored once answered or reset.

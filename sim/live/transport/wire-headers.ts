@@ -25,3 +25,9 @@ export const LOCAL_REPLY_CAUSE = 'x-faultline-cause';
 export const LOCAL_REPLY_DETAIL = 'x-faultline-detail';
 /** The load's request class index, carried down the call tree for the report's per-class view. */
 export const REQUEST_CLASS = 'x-faultline-class';
+/**
+ * Marks the requests that open a sidecar's connections before the run (see
+ * `HttpUpstream.preconnect`): the callee's sidecar answers 204 at once, before its chain and
+ * its counters, as Envoy answers its own admin paths.
+ */
+export const PRECONNECT = 'x-faultline-preconnect';
