@@ -6,16 +6,18 @@
 import { availableParallelism, loadavg } from 'node:os';
 import type { BenchFigure } from './bench-figure.js';
 import { benchEventQueue } from './event-queue.bench.js';
+import { benchLiveLoadGenerator } from './live-load-generator.js';
 import { benchMemory } from './memory.bench.js';
 import { benchMm1 } from './mm1.bench.js';
 import { benchPolicyChain } from './policy-chain.bench.js';
 import { benchReferenceMesh } from './reference-mesh.bench.js';
 import { benchSimPyMm1 } from './simpy-mm1.bench.js';
 
-/** A suite: a name to select it by, and the function that measures it. */
+/** A suite: a name to select it by, and the function that measures it; an opt-in suite runs only when named. */
 interface Suite {
   name: string;
   run: () => Promise<BenchFigure[]>;
+  optIn?: boolean;
 }
 
 const SUITES: Suite[] = [
@@ -25,10 +27,12 @@ const SUITES: Suite[] = [
   { name: 'memory', run: benchMemory },
   { name: 'policy-chain', run: benchPolicyChain },
   { name: 'reference-mesh', run: benchReferenceMesh },
+  // Real time on real sockets, about a minute even shortened (the full run: `npx tsx bench/live-load-generator.ts`).
+  { name: 'live-load', run: () => benchLiveLoadGenerator({ seconds: 10, closedSeconds: 5, rounds: 2 }), optIn: true },
 ];
 
 function select(names: readonly string[]): Suite[] {
-  if (names.length === 0) return SUITES;
+  if (names.length === 0) return SUITES.filter((s) => !s.optIn);
   const unknown = names.filter((n) => !SUITES.some((s) => s.name === n));
   if (unknown.length > 0) {
     console.error(`unknown suite ${unknown.join(', ')}; suites: ${SUITES.map((s) => s.name).join(', ')}`);
