@@ -1,6 +1,5 @@
 import type { RunReport } from '../../reports/report.js';
 import type { Scenario } from '../../scenarios/schema.js';
-import { signSimulatedJwt, simulatedKeySet } from '../../proxy-core/identity/simulated-jws.js';
 import { LiveRun } from '../live/live-run.js';
 import type { ScenarioSource } from '../run-simulation.js';
 import { RunError } from './exit-codes.js';
@@ -23,21 +22,7 @@ export async function runLive(
   options: { seed?: number; warmUpMs?: number },
   hooks: { announce?: () => void; progress?: (nowMs: number, inFlight: number) => void } = {},
 ): Promise<LiveOutcome> {
-  const keys = new Map(scenario.security.issuers.map((i) => [i.issuer, i.key]));
-  const run = new LiveRun(scenario, source, {
-    ...options,
-    keysOf: (issuer) => simulatedKeySet([{ k: keys.get(issuer) ?? '' }]),
-    tokenOf: (name) => {
-      const t = scenario.security.tokens[name];
-      const key = keys.get(t.issuer) ?? '';
-      return signSimulatedJwt(t.forgedSignature ? `${key}-forged` : key, {
-        iss: t.issuer,
-        sub: t.subject,
-        ...(t.audience !== undefined ? { aud: t.audience } : {}),
-        exp: (Date.now() + t.expiresIn) / 1000,
-      });
-    },
-  });
+  const run = new LiveRun(scenario, source, options);
   let signal: NodeJS.Signals | null = null;
   const stop = (received: NodeJS.Signals): void => {
     signal ??= received;

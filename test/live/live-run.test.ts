@@ -4,7 +4,6 @@
  * behind afterwards (no socket, no timer).
  */
 import { describe, expect, it } from 'vitest';
-import { simulatedKeySet } from '../../proxy-core/identity/simulated-jws.js';
 import { parseScenario } from '../../scenarios/parse-scenario.js';
 import { LiveRun } from '../../sim/live/live-run.js';
 
@@ -36,7 +35,7 @@ describe('a live run', () => {
   it('runs the load against real servers, reports mode live with the faults, and leaves nothing open', async () => {
     const before = openHandles().length;
     const scenario = parseScenario(SCENARIO, 'live-run.yaml');
-    const run = new LiveRun(scenario, { file: 'live-run.yaml', sha256: 'x' }, { keysOf: () => simulatedKeySet([]), warmUpMs: 500 });
+    const run = new LiveRun(scenario, { file: 'live-run.yaml', sha256: 'x' }, { warmUpMs: 500 });
     try {
       await run.run();
     } finally {
