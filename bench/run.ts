@@ -6,6 +6,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import type { BenchFigure } from './bench-figure.js';
 import { benchEventQueue } from './event-queue.bench.js';
+import { benchLiveHandshake } from './live-handshake.js';
 import { benchMemory } from './memory.bench.js';
 import { benchMm1 } from './mm1.bench.js';
 import { benchPolicyChain } from './policy-chain.bench.js';
@@ -25,6 +26,7 @@ const SUITES: Suite[] = [
   { name: 'memory', run: benchMemory },
   { name: 'policy-chain', run: benchPolicyChain },
   { name: 'reference-mesh', run: benchReferenceMesh },
+  { name: 'live-handshake', run: benchLiveHandshake },
 ];
 
 function select(names: readonly string[]): Suite[] {
