@@ -6,6 +6,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import type { BenchFigure } from './bench-figure.js';
 import { benchEventQueue } from './event-queue.bench.js';
+import { benchLiveHandshake } from './live-handshake.js';
 import { benchLiveLoadGenerator } from './live-load-generator.js';
 import { benchMemory } from './memory.bench.js';
 import { benchMm1 } from './mm1.bench.js';
@@ -27,6 +28,7 @@ const SUITES: Suite[] = [
   { name: 'memory', run: benchMemory },
   { name: 'policy-chain', run: benchPolicyChain },
   { name: 'reference-mesh', run: benchReferenceMesh },
+  { name: 'live-handshake', run: benchLiveHandshake },
   // Real time on real sockets, about a minute even shortened (the full run: `npx tsx bench/live-load-generator.ts`).
   { name: 'live-load', run: () => benchLiveLoadGenerator({ seconds: 10, closedSeconds: 5, rounds: 2 }), optIn: true },
 ];

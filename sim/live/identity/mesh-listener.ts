@@ -82,6 +82,11 @@ export function serveWith(server: ConnectionSink): (socket: Socket | TLSSocket) 
  * reported. After a rotation, new connections get the new certificate. No session tickets
  * (see `LIVE_TLS_SECURE_OPTIONS`). Use {@link MeshListener.listen}, or {@link
  * MeshListener.accept} from a server of your own.
+ *
+ * Not modelled: a sniffing timeout (a client that sends nothing holds its socket until it or
+ * {@link MeshListener.close} ends it), and Envoy's split of TLS by ALPN (in PERMISSIVE, a TLS
+ * client without Istio's ALPN is passed through to the application; here every TLS client
+ * must do mTLS).
  */
 export class MeshListener {
   /** The net server {@link MeshListener.listen} listens on. */
