@@ -18,9 +18,10 @@ import type { LiveInstance } from './live-instance.js';
 import { LiveRequest } from './live-request.js';
 import { LiveService } from './live-service.js';
 import { RunClock } from './run-clock.js';
-import { HttpAttempt, HttpUpstream } from './transport/http-upstream.js';
-import { Http1InstanceServer } from './transport/http1-server.js';
+import type { HttpAttempt } from './transport/http-upstream.js';
 import type { InboundExchange } from './transport/inbound-exchange.js';
+import type { LiveUpstream } from './transport/live-upstream.js';
+import { createInstanceServer, createUpstream } from './transport/protocol-transport.js';
 import {
   ATTEMPT_COUNT,
   DOWNSTREAM_SERVICE,
@@ -86,7 +87,7 @@ export class LiveMesh {
   inFlight = 0;
   /** The first failure of the run itself (a server that could not listen again), or null. */
   failure: Error | null = null;
-  private readonly upstreams = new Map<LiveEdge, HttpUpstream>();
+  private readonly upstreams = new Map<LiveEdge, LiveUpstream>();
   private nextId = 1;
   private readonly ends: MessageEnds = { fromService: null, fromIndex: -1, fromZone: -1, to: null! };
 
@@ -122,7 +123,7 @@ export class LiveMesh {
   async start(): Promise<void> {
     for (const service of this.services.values()) {
       for (const instance of service.instances) {
-        instance.server = new Http1InstanceServer((exchange) => this.serve(instance, exchange));
+        instance.server = createInstanceServer(this.scenario.services[service.name].protocol, (exchange) => this.serve(instance, exchange));
         await instance.server.listen();
       }
     }
@@ -267,11 +268,11 @@ export class LiveMesh {
     onRejected: (req, status, cause, detail) => this.answer(req, status, cause, -1, detail),
   };
 
-  private upstreamOf(edge: LiveEdge): HttpUpstream {
+  private upstreamOf(edge: LiveEdge): LiveUpstream {
     let upstream = this.upstreams.get(edge);
     if (!upstream) {
       const instances = edge.callee.instances;
-      upstream = new HttpUpstream(this.clock, { origin: (host) => `http://127.0.0.1:${instances[host].server!.port}` });
+      upstream = createUpstream(this.scenario.services[edge.to].protocol, this.clock, { origin: (host) => `http://127.0.0.1:${instances[host].server!.port}` });
       this.upstreams.set(edge, upstream);
     }
     return upstream;
