@@ -95,6 +95,13 @@ export const Service = z.strictObject({
     {},
     `A Retry-After header on its own 5xx answers (errors and queue overflow), which callers honour as their backoff up to ${formatDuration(RETRY_AFTER_MAX_MS)} (beyond it they ignore the header).`,
   ).optional(),
+  protocol: z
+    .enum(['http1', 'http2', 'grpc'])
+    .default('http1')
+    .meta({
+      description:
+        'The protocol its instances serve in live mode: HTTP/1.1, HTTP/2 (h2c on loopback) or gRPC (a unary call; statuses map one to one onto HTTP, as Envoy maps them). The simulator ignores it: the model\'s timing is the same whatever the protocol; the protocol matters live.',
+    }),
 });
 /** A parsed service, defaults filled. */
 export type Service = z.output<typeof Service>;

@@ -21,9 +21,10 @@ import type { LiveSecurity } from './live-security.js';
 import type { Pool } from 'undici';
 import type { TLSSocket } from 'node:tls';
 import { RunClock } from './run-clock.js';
-import { HttpAttempt, HttpUpstream } from './transport/http-upstream.js';
-import { Http1InstanceServer } from './transport/http1-server.js';
+import type { HttpAttempt } from './transport/http-upstream.js';
 import type { InboundExchange } from './transport/inbound-exchange.js';
+import type { LiveUpstream } from './transport/live-upstream.js';
+import { createInstanceServer, createUpstream, type Protocol } from './transport/protocol-transport.js';
 import {
   ATTEMPT_COUNT,
   DOWNSTREAM_SERVICE,
@@ -93,7 +94,7 @@ export class LiveMesh {
   failure: Error | null = null;
   /** Real identities and mTLS (see {@link LiveMesh.secure}); null: plaintext. */
   security: LiveSecurity | null = null;
-  private readonly upstreams = new Map<LiveEdge, HttpUpstream>();
+  private readonly upstreams = new Map<LiveEdge, LiveUpstream>();
   private nextId = 1;
   private readonly ends: MessageEnds = { fromService: null, fromIndex: -1, fromZone: -1, to: null! };
 
@@ -139,7 +140,7 @@ export class LiveMesh {
     }
     for (const service of this.services.values()) {
       for (const instance of service.instances) {
-        instance.server = new Http1InstanceServer((exchange) => this.serve(instance, exchange), this.inboundTls(service.name));
+        instance.server = createInstanceServer(this.protocolOf(service.name), (exchange) => this.serve(instance, exchange), this.inboundTls(service.name));
         await instance.server.listen();
       }
     }
@@ -152,10 +153,15 @@ export class LiveMesh {
     this.security?.schedule(this.scenario.faults);
   }
 
-  /** The mTLS of service `name`'s inbound port, or null without security. */
+  /** The protocol service `name` serves. */
+  private protocolOf(name: string): Protocol {
+    return this.scenario.services[name].protocol;
+  }
+
+  /** The mTLS of service `name`'s inbound port, or null without security (or over HTTP/2 and gRPC, which run plaintext for now). */
   private inboundTls(name: string) {
     const security = this.security;
-    if (security === null) return null;
+    if (security === null || this.protocolOf(name) !== 'http1') return null;
     const w = security.workload(name);
     return { mode: w.mode, tls: w.tls };
   }
@@ -170,7 +176,7 @@ export class LiveMesh {
     const security = this.security;
     if (security === null) return { connections };
     const callee = security.workload(edge.to);
-    if (callee.mode === 'DISABLE') return { connections };
+    if (callee.mode === 'DISABLE' || this.protocolOf(edge.to) !== 'http1') return { connections };
     const caller = this.services.has(edge.from) ? security.workload(edge.from) : security.ingress;
     return {
       connections,
@@ -334,12 +340,12 @@ export class LiveMesh {
     onRejected: (req, status, cause, detail) => this.answer(req, status, cause, -1, detail),
   };
 
-  private upstreamOf(edge: LiveEdge): HttpUpstream {
+  private upstreamOf(edge: LiveEdge): LiveUpstream {
     let upstream = this.upstreams.get(edge);
     if (!upstream) {
       const instances = edge.callee.instances;
       const poolOptions = this.poolOptions(edge);
-      upstream = new HttpUpstream(this.clock, { origin: (host) => `http://127.0.0.1:${instances[host].server!.port}`, poolOptions: () => poolOptions });
+      upstream = createUpstream(this.protocolOf(edge.to), this.clock, { origin: (host) => `http://127.0.0.1:${instances[host].server!.port}`, poolOptions: () => poolOptions });
       this.upstreams.set(edge, upstream);
     }
     return upstream;

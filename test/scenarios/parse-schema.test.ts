@@ -51,7 +51,7 @@ describe('parseScenario: schema issues', () => {
     expect(error.code).toBe('FL_SCENARIO_UNKNOWN_KEY');
     expect(error.issues).toHaveLength(1);
     expect(error.issues[0]).toMatchObject({ line: 5, column: 5, path: ['services', 'front', 'latncy'], message: 'unknown key', suggestion: 'latency' });
-    expect(error.issues[0].expected).toBe('one of replicas, zones, concurrency, queue, latency, errorRate, calls, namespace, serviceAccount, trustDomain, deadlinePropagation, retryAfter');
+    expect(error.issues[0].expected).toBe('one of replicas, zones, concurrency, queue, latency, errorRate, calls, namespace, serviceAccount, trustDomain, deadlinePropagation, retryAfter, protocol');
     expect(error.message).toContain('— did you mean "latency"?');
   });
 

@@ -65,6 +65,7 @@ describe('parseScenario: a valid scenario', () => {
           ],
           namespace: 'default',
           deadlinePropagation: false,
+          protocol: 'http1',
         },
         pay: {
           replicas: 1,
@@ -75,6 +76,7 @@ describe('parseScenario: a valid scenario', () => {
           calls: [],
           namespace: 'default',
           deadlinePropagation: false,
+          protocol: 'http1',
         },
       },
       mesh: { policies: [{ from: '*', to: 'pay', timeout: 250 }] },

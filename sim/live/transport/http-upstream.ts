@@ -1,15 +1,15 @@
 import type { Dispatcher } from 'undici';
 import { Pool } from 'undici';
-import { FAILURE_CAUSES, outcomeOfStatus, type Outcome } from '../../../proxy-core/call/failure-cause.js';
+import { outcomeOfStatus } from '../../../proxy-core/call/failure-cause.js';
 import { headerValue, type Headers } from '../../../proxy-core/call/headers.js';
 import { parseRetryAfter } from '../../../proxy-core/call/retry-after.js';
-import type { AttemptHandler, Upstream, UpstreamAttempt } from '../../../proxy-core/call/upstream.js';
+import type { AttemptHandler, UpstreamAttempt } from '../../../proxy-core/call/upstream.js';
 import type { Clock, TimerHandle } from '../../../proxy-core/clock/clock.js';
 import type { LiveCall } from '../live-call.js';
 import { failureOfError } from './failure-of-error.js';
-import { ATTEMPT_COUNT, DOWNSTREAM_SERVICE, EXPECTED_TIMEOUT, LOCAL_REPLY_CAUSE, LOCAL_REPLY_DETAIL, OVERLOADED, PRECONNECT, REQUEST_CLASS, REQUEST_ID, RETRY_AFTER } from './wire-headers.js';
-
-const CAUSES = new Set<string>(FAILURE_CAUSES);
+import type { LiveUpstream } from './live-upstream.js';
+import { outcomeOfAnswer } from './protocol-status.js';
+import { ATTEMPT_COUNT, DOWNSTREAM_SERVICE, EXPECTED_TIMEOUT, LOCAL_REPLY_DETAIL, PRECONNECT, REQUEST_CLASS, REQUEST_ID, RETRY_AFTER } from './wire-headers.js';
 
 const NO_GRPC_STATUS = -1;
 
@@ -17,7 +17,10 @@ const NO_GRPC_STATUS = -1;
 export interface HttpHosts {
   /** `http://127.0.0.1:<port>` (or https) of each host, in the router's host order. */
   origin(host: number): string;
-  /** undici Pool options for host `host` (TLS connect options, HTTP/2); the same for every host by default. */
+  /**
+   * undici Pool options for host `host`: TLS connect options, HTTP/2 (`allowH2`, with ALPN
+   * over TLS; `connect: { useH2c: true }` for h2c with prior knowledge). None by default.
+   */
   poolOptions?(host: number): Pool.Options;
 }
 
@@ -51,7 +54,7 @@ export class HttpAttempt implements UpstreamAttempt<LiveCall> {
  * start (status, the callee sidecar's reason for a local reply, Retry-After), its body,
  * its end; a connection that fails or breaks is an error with Envoy's cause.
  */
-export class HttpUpstream implements Upstream<LiveCall> {
+export class HttpUpstream implements LiveUpstream {
   private readonly pools: (Pool | undefined)[] = [];
 
   constructor(
@@ -148,7 +151,7 @@ export class HttpUpstream implements Upstream<LiveCall> {
         const h = headers as Headers;
         const retryAfter = headerValue(h, RETRY_AFTER);
         const retryAfterMs = retryAfter === undefined ? -1 : parseRetryAfter(retryAfter, clock.epochMs());
-        a.handler.onAttemptResponseStart(a, status, outcomeOf(status, h), NO_GRPC_STATUS, retryAfterMs, headerValue(h, LOCAL_REPLY_DETAIL) ?? null, h);
+        a.handler.onAttemptResponseStart(a, status, outcomeOfAnswer(status, NO_GRPC_STATUS, h), NO_GRPC_STATUS, retryAfterMs, headerValue(h, LOCAL_REPLY_DETAIL) ?? null, h);
       },
       onResponseData(_controller, chunk) {
         if (!a.abandoned) a.handler.onAttemptResponseData(a, chunk);
@@ -166,7 +169,7 @@ export class HttpUpstream implements Upstream<LiveCall> {
 }
 
 /** The request headers of attempt `number`: the call's, with Envoy's attempt headers. */
-function attemptHeaders(call: LiveCall, number: number, expectedTimeoutMs: number): Record<string, string | string[]> {
+export function attemptHeaders(call: LiveCall, number: number, expectedTimeoutMs: number): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
   for (const name in call.headers) headers[name] = call.headers[name] as string | string[];
   headers[REQUEST_ID] ??= `fl-${call.id}`;
@@ -175,12 +178,4 @@ function attemptHeaders(call: LiveCall, number: number, expectedTimeoutMs: numbe
   if (call.callerInstance !== null) headers[DOWNSTREAM_SERVICE] = call.callerInstance.service;
   if (call.classIndex >= 0) headers[REQUEST_CLASS] = String(call.classIndex);
   return headers;
-}
-
-/** How the answer counts: the callee sidecar's stated cause for a local reply, else by status (Envoy's overload flag: overflow). */
-function outcomeOf(status: number, headers: Headers): Outcome {
-  const cause = headerValue(headers, LOCAL_REPLY_CAUSE);
-  if (cause !== undefined && CAUSES.has(cause)) return cause as Outcome;
-  if (status === 503 && headerValue(headers, OVERLOADED) === 'true') return 'overflow';
-  return outcomeOfStatus(status);
 }
