@@ -17,6 +17,7 @@ import { costProblems, describeCost, estimateCost, ScenarioTooLargeError } from 
 import { SimulationRun } from '../run-simulation.js';
 import { attachNegativeSeed, checkOutDir, parseDurationOption, parseSeed } from './arguments.js';
 import { runLive } from './run-live.js';
+import { liveLimitations, LiveUnsupportedError } from '../live/live-limitations.js';
 import { shortenScenario } from '../shorten-scenario.js';
 import { ExitCode, RunError, UsageError } from './exit-codes.js';
 import { MAIN_HELP, RUN_HELP, SCHEMA_HELP, VALIDATE_HELP } from './help.js';
@@ -79,6 +80,10 @@ async function runCommand(args: string[]): Promise<number> {
 
   const loaded = loadScenarioFile(positionals[0]);
   if (durationMs !== undefined) loaded.scenario = shortenScenario(loaded.scenario, durationMs);
+  if (values.mode !== 'sim') {
+    const limits = liveLimitations(loaded.scenario);
+    if (limits.length > 0) throw new LiveUnsupportedError(loaded.file, limits);
+  }
   if (values.mode === 'live') return liveCommand(loaded, seed, warmUpMs, values);
   const cost = estimateCost(loaded.scenario);
   const problems = costProblems(loaded.scenario, cost, values['allow-large']);
@@ -223,6 +228,10 @@ function reportError(error: unknown): number {
     return ExitCode.BadInput;
   }
   if (error instanceof ScenarioTooLargeError) {
+    process.stderr.write(`faultline: ${error.message}\n`);
+    return ExitCode.BadInput;
+  }
+  if (error instanceof LiveUnsupportedError) {
     process.stderr.write(`faultline: ${error.message}\n`);
     return ExitCode.BadInput;
   }

@@ -12,6 +12,14 @@ import { X509TrustBundle } from './identity/x509-trust-bundle.js';
 /** The service account of the ingress gateway, whose sidecar sends the load into the mesh. */
 export const INGRESS_SERVICE_ACCOUNT = 'istio-ingressgateway';
 
+/** Service `name`'s PeerAuthentication mode: its own policy, its namespace's, or the mesh-wide `security.mtls` (as the simulator resolves it). */
+export function peerAuthModeOf(scenario: Scenario, name: string): PeerAuthMode {
+  const security = scenario.security;
+  const policies = security.peerAuthentication.map((p) => ({ namespace: p.namespace ?? null, workload: p.service, mode: p.mode }));
+  if (security.mtls !== 'PERMISSIVE') policies.push({ namespace: null, workload: undefined, mode: security.mtls });
+  return resolvePeerAuthMode(policies, scenario.services[name].namespace, name);
+}
+
 /** One workload's identity in a live run. */
 export interface LiveWorkload {
   readonly id: SpiffeId;
@@ -57,8 +65,6 @@ export class LiveSecurity {
       return ca;
     };
     await authorityOf(security.trustDomain);
-    const peerPolicies = security.peerAuthentication.map((p) => ({ namespace: p.namespace ?? null, workload: p.service, mode: p.mode }));
-    if (security.mtls !== 'PERMISSIVE') peerPolicies.push({ namespace: null, workload: undefined, mode: security.mtls });
     const options = { graceRatio: security.certificates.graceRatio };
     const workloads = new Map<string, LiveWorkload>();
     for (const [name, spec] of Object.entries(scenario.services)) {
@@ -69,7 +75,7 @@ export class LiveSecurity {
         if (!first) timeline.recordCertificate('certificate-rotated', name, clock.now());
         first = false;
       });
-      workloads.set(name, { id, principal: principalOf(id), tls, mode: resolvePeerAuthMode(peerPolicies, spec.namespace, name) });
+      workloads.set(name, { id, principal: principalOf(id), tls, mode: peerAuthModeOf(scenario, name) });
     }
     const ingressId = workloadId(security.trustDomain, DEFAULT_ROOT_NAMESPACE, INGRESS_SERVICE_ACCOUNT);
     const ingress = { id: ingressId, principal: principalOf(ingressId), tls: await WorkloadTls.start(clock, await authorityOf(security.trustDomain), ingressId, options, trust), mode: 'PERMISSIVE' as const };

@@ -43,6 +43,15 @@ describe('faultline run --mode live', () => {
     expect(report.services.db.errors['5xx']).toBeGreaterThan(0);
   }, 120_000);
 
+  it('refuses before the run (exit 2) what live mode cannot do faithfully, saying what and what to change', () => {
+    const file = join(dir, 'grpc-strict.yaml');
+    writeFileSync(file, `version: 1\nname: g\nservices:\n  api: { protocol: grpc, latency: 1ms }\nsecurity:\n  mtls: STRICT\nload:\n  u: { executor: constant-arrival-rate, rate: 1/s, duration: 1s, target: api }\n`);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', SOURCE, 'run', file, '--mode', 'live'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('services.api: protocol grpc with mTLS STRICT');
+    expect(r.stdout).toBe('');
+  }, 60_000);
+
   it('SIGINT stops the load, prints the report so far marked interrupted, and exits 130', async () => {
     const r = await interrupt('SIGINT', ['--json']);
     expect(r.code).toBe(130);
