@@ -97,8 +97,8 @@ describe('service model', () => {
       services: { api: { calls: [{ to: 'db' }] }, db: {} },
       load: { l: steady('10/s', '1s') },
     });
-    // Auto mTLS (PERMISSIVE): the first call opens the connection: 10 ms round trip + 10 ms handshake + 0.5 ms CPU.
-    expect(r.edges['api->db'].latency_ms.max).toBeCloseTo(20.5, 1);
+    // Auto mTLS (PERMISSIVE): the first call opens the connection: 10 ms round trip + 10 ms handshake + 2.5 ms CPU (measured live).
+    expect(r.edges['api->db'].latency_ms.max).toBeCloseTo(22.5, 1);
     expect(r.edges['api->db'].latency_ms.p50).toBeCloseTo(10, 1);
   });
 });
