@@ -18,6 +18,9 @@ import type { LiveInstance } from './live-instance.js';
 import { LiveRequest } from './live-request.js';
 import { LiveService } from './live-service.js';
 import type { LiveSecurity } from './live-security.js';
+import type { WorkloadTls } from './identity/workload-tls.js';
+import type { TimerHandle } from '../../proxy-core/clock/clock.js';
+import type { WorkloadCertificate } from '../../proxy-core/identity/certificate-authority.js';
 import type { Pool } from 'undici';
 import type { TLSSocket } from 'node:tls';
 import { RunClock } from './run-clock.js';
@@ -123,6 +126,39 @@ export class LiveMesh {
    */
   secure(security: LiveSecurity): void {
     this.security = security;
+    for (const name of this.services.keys()) this.renewOnCertificateChange(security.workload(name).tls, name);
+    this.renewOnCertificateChange(security.ingress.tls, null);
+  }
+
+  /**
+   * When a workload's certificate is rotated, and when it expires, its sidecars' pooled
+   * connections are closed (gracefully: requests on them finish) so the next requests
+   * handshake again: with the new certificate, or failing with `FL_TLS_CERT_EXPIRED`. A
+   * pooled TLS connection would otherwise outlive its certificate, which the simulator's
+   * model (a new handshake after a rotation or an expiry) does not let it do.
+   */
+  private renewOnCertificateChange(tls: WorkloadTls, service: string | null): void {
+    let expiry: TimerHandle = 0;
+    const renewAtExpiry = (certificate: WorkloadCertificate): void => {
+      if (expiry !== 0) this.clock.cancel(expiry);
+      expiry = this.clock.scheduleBackground(Math.max(0, certificate.notAfter - this.clock.epochMs() + 1), () => this.renewConnections(service), null);
+    };
+    const current = tls.certificate();
+    if (current !== null) renewAtExpiry(current);
+    tls.onChange((certificate) => {
+      this.renewConnections(service);
+      renewAtExpiry(certificate);
+    });
+  }
+
+  /** Closes the pools of every edge from or to `service` (null: the ingress, whose edges come from the loads). */
+  private renewConnections(service: string | null): void {
+    for (const [edge, upstream] of this.upstreams) {
+      const fromIngress = service === null && !this.services.has(edge.from);
+      if (!fromIngress && edge.from !== service && edge.to !== service) continue;
+      this.upstreams.delete(edge);
+      void upstream.close();
+    }
   }
 
   /** Builds the inbound chains and starts every instance's server on 127.0.0.1, a free port each. */
