@@ -16,8 +16,7 @@ import { plannedEndMs } from '../planned-end.js';
 import { costProblems, describeCost, estimateCost, ScenarioTooLargeError } from '../cost-estimate.js';
 import { SimulationRun } from '../run-simulation.js';
 import { attachNegativeSeed, checkOutDir, parseDurationOption, parseSeed } from './arguments.js';
-import { runLive } from './run-live.js';
-import { liveLimitations, LiveUnsupportedError } from '../live/live-limitations.js';
+import { LiveUnsupportedError } from '../live/live-unsupported-error.js';
 import { shortenScenario } from '../shorten-scenario.js';
 import { ExitCode, RunError, UsageError } from './exit-codes.js';
 import { MAIN_HELP, RUN_HELP, SCHEMA_HELP, VALIDATE_HELP } from './help.js';
@@ -81,6 +80,7 @@ async function runCommand(args: string[]): Promise<number> {
   const loaded = loadScenarioFile(positionals[0]);
   if (durationMs !== undefined) loaded.scenario = shortenScenario(loaded.scenario, durationMs);
   if (values.mode !== 'sim') {
+    const { liveLimitations } = await import('../live/live-limitations.js');
     const limits = liveLimitations(loaded.scenario);
     if (limits.length > 0) throw new LiveUnsupportedError(loaded.file, limits);
   }
@@ -111,6 +111,7 @@ async function liveCommand(loaded: ReturnType<typeof loadScenarioFile>, seed: nu
   const planned = plannedEndMs(loaded.scenario);
   const tty = process.stderr.isTTY && !values.json && !values.quiet;
   const bar = tty ? new ProgressBar(process.stderr, planned) : undefined;
+  const { runLive } = await loadLiveMode();
   const { report, signal } = await runLive(loaded.scenario, { file: loaded.file, sha256: loaded.sha256 }, { seed, warmUpMs }, {
     // Said once the run listens for SIGINT and SIGTERM, so a signal after this line is always heard.
     announce: () => {
@@ -132,6 +133,7 @@ async function bothCommand(loaded: ReturnType<typeof loadScenarioFile>, seed: nu
   const simRun = new SimulationRun(loaded.scenario, source, { seed, wallClock: Date.now });
   const simSignal = await runUntilSignal(simRun);
   const sim = simRun.report();
+  const { runLive } = await loadLiveMode();
   const { report: live, signal } = simSignal !== null ? { report: null, signal: simSignal } : await runLive(loaded.scenario, source, { seed, warmUpMs }, {
     announce: () => {
       if (!values.quiet) process.stderr.write(`faultline: simulated ${loaded.file}; now running it live for ${formatDuration(plannedEndMs(loaded.scenario))} on 127.0.0.1\n`);
@@ -148,6 +150,11 @@ async function bothCommand(loaded: ReturnType<typeof loadScenarioFile>, seed: nu
   else if (!values.quiet) process.stdout.write(comparison);
   if (signal !== null) return signal === 'SIGINT' ? ExitCode.Interrupted : ExitCode.Terminated;
   return sim.ok && live.ok ? ExitCode.Ok : ExitCode.ThresholdFailed;
+}
+
+/** Live mode's code, loaded only for a live run: its clients, servers and X.509 library would slow every simulated run's start. */
+function loadLiveMode(): Promise<typeof import('./run-live.js')> {
+  return import('./run-live.js');
 }
 
 /** Prints and writes a run's report; the exit code from its thresholds or the signal that stopped it. */

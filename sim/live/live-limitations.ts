@@ -1,19 +1,6 @@
 import type { Scenario } from '../../scenarios/schema.js';
 import { peerAuthModeOf } from './live-security.js';
 
-/** A scenario that validates but asks for something live mode cannot do yet: refused before the run (exit 2). */
-export class LiveUnsupportedError extends Error {
-  /** Stable code. */
-  readonly code = 'FL_LIVE_UNSUPPORTED';
-  constructor(
-    readonly file: string,
-    readonly problems: readonly string[],
-  ) {
-    super(`${file} cannot run live as written:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'LiveUnsupportedError';
-  }
-}
-
 /**
  * What in `scenario` live mode cannot carry out faithfully, one sentence each; empty when it
  * can run. Today: mTLS terminates on HTTP/1.1 ports only, so an HTTP/2 or gRPC service
