@@ -40,7 +40,7 @@ export class RealClock implements Clock {
   cancel(handle: TimerHandle): void {
     const timer = this.timers.get(handle);
     if (timer === undefined) return;
-    clearTimeout(timer.node);
+    clear(timer);
     this.timers.delete(handle);
   }
 
@@ -51,34 +51,51 @@ export class RealClock implements Clock {
 
   /** Cancels every pending timer (teardown: no handle is left open). */
   cancelAll(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer.node);
+    for (const timer of this.timers.values()) clear(timer);
     this.timers.clear();
   }
 
   private arm(delayMs: number, callback: (arg: unknown) => void, arg: unknown, background: boolean): TimerHandle {
     const handle = this.nextHandle++;
-    const timer: RealTimer = { dueAt: this.now() + Math.max(0, delayMs), callback, arg, background, node: null! };
-    timer.node = this.start(handle, timer, Math.max(0, delayMs));
+    const timer: RealTimer = { dueAt: this.now() + Math.max(0, delayMs), callback, arg, background, node: null, immediate: null };
+    this.start(handle, timer, Math.max(0, delayMs));
     this.timers.set(handle, timer);
     return handle;
   }
 
-  private start(handle: TimerHandle, timer: RealTimer, delayMs: number): ReturnType<typeof setTimeout> {
+  /**
+   * Waits `delayMs` on a Node timer, or, under a millisecond, on the event loop's next turns
+   * (`setImmediate`): a Node timer cannot wait less than 1 ms, and it may fire up to a
+   * millisecond early, so re-arming one for the rest made every live wait about 0.7 ms long
+   * (measured, p50). Turning the loop for the last fraction costs that fraction of CPU.
+   */
+  private start(handle: TimerHandle, timer: RealTimer, delayMs: number): void {
+    if (delayMs < 1) {
+      timer.node = null;
+      timer.immediate = setImmediate(() => this.fire(handle, timer));
+      return;
+    }
     // Node runs a longer timeout after 1 ms (with a TimeoutOverflowWarning); fire() re-arms for the rest.
-    const node = setTimeout(() => this.fire(handle, timer), Math.min(delayMs, MAX_NODE_DELAY_MS));
-    if (timer.background) node.unref();
-    return node;
+    timer.immediate = null;
+    timer.node = setTimeout(() => this.fire(handle, timer), Math.min(delayMs, MAX_NODE_DELAY_MS));
+    if (timer.background) timer.node.unref();
   }
 
   private fire(handle: TimerHandle, timer: RealTimer): void {
     const early = timer.dueAt - this.now();
     if (early > 0) {
-      timer.node = this.start(handle, timer, early);
+      this.start(handle, timer, early);
       return;
     }
     this.timers.delete(handle);
     timer.callback(timer.arg);
   }
+}
+
+/** Clears whichever Node handle a timer waits on. */
+function clear(timer: RealTimer): void {
+  if (timer.node !== null) clearTimeout(timer.node);
+  if (timer.immediate !== null) clearImmediate(timer.immediate);
 }
 
 /** The longest delay one Node timer waits: a 32-bit signed count of ms. */
@@ -90,5 +107,6 @@ interface RealTimer {
   readonly callback: (arg: unknown) => void;
   readonly arg: unknown;
   readonly background: boolean;
-  node: ReturnType<typeof setTimeout>;
+  node: ReturnType<typeof setTimeout> | null;
+  immediate: ReturnType<typeof setImmediate> | null;
 }

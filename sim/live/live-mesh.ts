@@ -44,12 +44,6 @@ import {
 /** Local replies whose reason the callee's sidecar states on the wire (the rest are the workload's own answers). */
 const STATED_CAUSES = new Set<Outcome>(['overflow', 'rate-limited', 'authz-denied', 'authn-failed', 'timeout']);
 
-/**
- * Delays shorter than this go out at once: a Node timer cannot wait less than a millisecond,
- * and a loopback round trip through two sidecars already costs a few tenths of one.
- */
-const MIN_TIMED_DELAY_MS = 1;
-
 /** Headers a hop sets for itself: not carried on to the calls a request makes. */
 const HOP_HEADERS = new Set([
   'host',
@@ -314,7 +308,7 @@ export class LiveMesh {
       if (verdict === Verdict.Drop) return upstream.lose(call, host, number, handler);
       if (verdict === Verdict.Abort) return upstream.abort(call, host, number, handler, this.faults.abortStatus, delay);
     }
-    upstream.send(call, host, number, expectedTimeoutMs, handler, delay < MIN_TIMED_DELAY_MS ? 0 : delay);
+    upstream.send(call, host, number, expectedTimeoutMs, handler, delay);
   }
 
   /** The router gave up on an attempt: its request is reset on the wire. */
