@@ -103,7 +103,8 @@ export class LoadStats {
 
   /** The report so far: `openLoop` says whether there is a planned rate to keep. */
   report(executor: string, openLoop: boolean, eventLoop: EventLoopDelayStats, policy: BehindPolicy): LiveLoadReport {
-    const windowMs = this.windowEnd - this.windowStart;
+    // Rounded to the microsecond: the ends are clock readings (origin + offsets), whose difference carries float noise (1000.0000000000001).
+    const windowMs = Math.round((this.windowEnd - this.windowStart) * 1000) / 1000;
     const spanMs = Math.max(this.windowEnd, this.lastSendAt) - this.windowStart;
     const perS = (n: number, ms: number): number => (ms > 0 ? (n * 1000) / ms : 0);
     const plannedPerS = openLoop ? perS(this.planned, windowMs) : null;
