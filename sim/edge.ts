@@ -1,11 +1,11 @@
 import type { CallHandler } from '../proxy-core/call/dispatch.js';
 import type { Outcome } from '../proxy-core/call/failure-cause.js';
-import type { PolicyEventKind } from '../proxy-core/health/policy-event.js';
-import { RateLimit, RATE_LIMIT_UNIT_MS, bucketForRate } from '../proxy-core/limits/rate-limit.js';
+import type { RateLimit } from '../proxy-core/limits/rate-limit.js';
+import { EdgePolicyCounts, EdgeRateLimits } from './edge-policy-counts.js';
 import type { Router } from '../proxy-core/routing/router.js';
 import type { AttemptHandler, Upstream, UpstreamAttempt } from '../proxy-core/call/upstream.js';
 import { CallMetrics } from '../reports/call-metrics.js';
-import type { EdgePolicyStats, EdgeStats } from '../reports/report.js';
+import type { EdgeStats } from '../reports/report.js';
 import type { Attempt } from './attempt.js';
 import { buildRouter } from '../proxy-core/control-plane/router-builder.js';
 import type { EdgePolicy } from '../proxy-core/control-plane/mesh-rule.js';
@@ -24,11 +24,9 @@ export class Edge implements Upstream<SimCall> {
   readonly metrics: CallMetrics;
   /** One router per calling instance (index 0 for load from outside the mesh). */
   readonly routers: Router<SimCall>[] = [];
-  /** The callee's rate limits on this edge's calls: one shared by its instances, or one per instance (`scope: instance`). */
-  private readonly rateLimits: RateLimit[];
-  /** Hosts ejected or shut, and breaker openings, over all calling instances. */
-  private ejections = 0;
-  private breakerOpened = 0;
+  /** The callee's rate limits on this edge's calls. */
+  private readonly rateLimits: EdgeRateLimits;
+  private readonly counts = new EdgePolicyCounts();
   private readonly sessions: Float64Array[] = [];
 
   constructor(
@@ -40,21 +38,12 @@ export class Edge implements Upstream<SimCall> {
   ) {
     this.name = `${from}->${to}`;
     this.metrics = new CallMetrics(world.resolutionMs);
-    const limit = policy.rateLimit;
-    const config = limit && {
-      default: bucketForRate(limit.requestsPerUnit, RATE_LIMIT_UNIT_MS[limit.unit]),
-      key: limit.key,
-      perValue: limit.perValue,
-      overrides: limit.overrides.map((o) => ({ value: o.value, bucket: bucketForRate(o.requestsPerUnit, RATE_LIMIT_UNIT_MS[o.unit]) })),
-    };
-    const count = limit?.scope === 'instance' ? callee.instances.length : 1;
-    this.rateLimits = config ? Array.from({ length: count }, () => new RateLimit(world.clock, config)) : [];
+    this.rateLimits = new EdgeRateLimits(policy, callee.instances.length, world.clock);
   }
 
   /** The rate limit that instance `host` of the callee applies to this edge's calls, or null. */
   rateLimitAt(host: number): RateLimit | null {
-    const limits = this.rateLimits;
-    return limits.length === 0 ? null : limits.length === 1 ? limits[0] : limits[host];
+    return this.rateLimits.at(host);
   }
 
   /** mTLS sessions of calling instance `index`: the client and server certificate serials per callee instance (0: none). */
@@ -62,37 +51,9 @@ export class Edge implements Upstream<SimCall> {
     return this.sessions[index] ?? (this.sessions[index] = new Float64Array(2 * this.callee.instances.length));
   }
 
-  /** Counts a policy event of one of this edge's routers. */
-  countEvent(kind: PolicyEventKind): void {
-    if (kind === 'host-ejected' || kind === 'host-unavailable') this.ejections++;
-    else if (kind === 'breaker-open') this.breakerOpened++;
-  }
-
   /** The report's view of this edge, with its routers' counts summed. */
   toStats(endMs: number): EdgeStats {
-    const policy: EdgePolicyStats = {
-      retries_denied: 0,
-      retry_overflow: 0,
-      retry_buffer_overflow: 0,
-      hedges: 0,
-      rejected: 0,
-      no_healthy_host: 0,
-      cancelled: 0,
-      ejections: this.ejections,
-      breaker_opened: this.breakerOpened,
-    };
-    for (const router of this.routers) {
-      if (!router) continue;
-      const s = router.stats;
-      policy.retries_denied += s.budgetDenied;
-      policy.retry_overflow += s.retryOverflow;
-      policy.hedges += s.hedges;
-      policy.rejected += s.rejected;
-      policy.no_healthy_host += s.noHealthyHost;
-      policy.retry_buffer_overflow += s.retryBufferOverflow;
-      policy.cancelled += s.cancelled;
-    }
-    return { ...this.metrics.toStats(endMs), policy };
+    return { ...this.metrics.toStats(endMs), policy: this.counts.toStats(this.routers) };
   }
 
   /** Sends a call through its calling instance's router: the chain, then the network. */
@@ -122,7 +83,7 @@ export class Edge implements Upstream<SimCall> {
       upstream: this,
       events: (kind, host, at) => {
         world.timeline.record(kind, this.name, index, host, at);
-        this.countEvent(kind);
+        this.counts.countEvent(kind);
       },
     }).router;
   }

@@ -25,3 +25,15 @@ export class RouteChoice<E extends { readonly policy: EdgePolicy }> {
     return this.split === null ? this.edge : this.edges![this.split.pick()];
   }
 }
+
+/**
+ * Creates the loads' edges into the mesh (a split's too) with `edgeOf`, before the inbound
+ * chains are built, which read whether an edge into a service carries a rate limit: the
+ * callee's sidecar limits traffic from the ingress as it limits any other.
+ */
+export function createEntryEdges<E extends { readonly policy: EdgePolicy }>(load: Readonly<Record<string, { readonly target: string }>>, edgeOf: (from: string, to: string) => E): void {
+  for (const [name, spec] of Object.entries(load)) {
+    const edge = edgeOf(name, spec.target);
+    for (const d of edge.policy.split ?? []) edgeOf(name, d.service);
+  }
+}

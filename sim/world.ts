@@ -10,6 +10,7 @@ import { resolveEdgePolicy } from '../proxy-core/control-plane/edge-policy.js';
 import { NetworkModel } from './network-model.js';
 import type { InboundHandler } from '../proxy-core/inbound/inbound-chain.js';
 import { SecurityModel } from './security-model.js';
+import { createEntryEdges } from './route-choice.js';
 import { SeededRng } from './seeded-rng.js';
 import { ServiceModel } from './service-model.js';
 import { SimCall } from './sim-call.js';
@@ -55,7 +56,7 @@ export class World {
     }
     this.security = new SecurityModel(scenario, this.clock, this.timeline);
     for (const service of this.services.values()) service.connect();
-    this.createEntryEdges();
+    createEntryEdges(scenario.load, (from, to) => this.edge(from, to));
     const edges = [...this.edges.values()];
     for (const service of this.services.values()) {
       service.inbound = this.security.inboundChain(service.name, edges.filter((e) => e.to === service.name), this.inboundVerdicts);
@@ -76,18 +77,6 @@ export class World {
       this.edges.set(key, edge);
     }
     return edge;
-  }
-
-  /**
-   * Creates the loads' edges into the mesh (a split's too) before the inbound chains are
-   * built, which read whether an edge into a service carries a rate limit: the callee's
-   * sidecar limits traffic from the ingress as it limits any other.
-   */
-  private createEntryEdges(): void {
-    for (const [name, load] of Object.entries(this.scenario.load)) {
-      const edge = this.edge(name, load.target);
-      for (const d of edge.policy.split ?? []) this.edge(name, d.service);
-    }
   }
 
   /** A new id for a call. */

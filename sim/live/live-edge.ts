@@ -3,10 +3,10 @@ import type { Outcome } from '../../proxy-core/call/failure-cause.js';
 import type { AttemptHandler, Upstream, UpstreamAttempt } from '../../proxy-core/call/upstream.js';
 import type { EdgePolicy } from '../../proxy-core/control-plane/mesh-rule.js';
 import { buildRouter, stopRouter, type BuiltRouter } from '../../proxy-core/control-plane/router-builder.js';
-import type { PolicyEventKind } from '../../proxy-core/health/policy-event.js';
-import { RateLimit, RATE_LIMIT_UNIT_MS, bucketForRate } from '../../proxy-core/limits/rate-limit.js';
+import type { RateLimit } from '../../proxy-core/limits/rate-limit.js';
+import { EdgePolicyCounts, EdgeRateLimits } from '../edge-policy-counts.js';
 import { CallMetrics } from '../../reports/call-metrics.js';
-import type { EdgePolicyStats, EdgeStats } from '../../reports/report.js';
+import type { EdgeStats } from '../../reports/report.js';
 import type { LiveCall } from './live-call.js';
 import type { LiveMesh } from './live-mesh.js';
 import type { LiveService } from './live-service.js';
@@ -21,9 +21,8 @@ export class LiveEdge implements Upstream<LiveCall> {
   readonly name: string;
   readonly metrics: CallMetrics;
   private readonly built: BuiltRouter<LiveCall>[] = [];
-  private readonly rateLimits: RateLimit[];
-  private ejections = 0;
-  private breakerOpened = 0;
+  private readonly rateLimits: EdgeRateLimits;
+  private readonly counts = new EdgePolicyCounts();
 
   constructor(
     readonly from: string,
@@ -34,21 +33,12 @@ export class LiveEdge implements Upstream<LiveCall> {
   ) {
     this.name = `${from}->${to}`;
     this.metrics = new CallMetrics(mesh.resolutionMs);
-    const limit = policy.rateLimit;
-    const config = limit && {
-      default: bucketForRate(limit.requestsPerUnit, RATE_LIMIT_UNIT_MS[limit.unit]),
-      key: limit.key,
-      perValue: limit.perValue,
-      overrides: limit.overrides.map((o) => ({ value: o.value, bucket: bucketForRate(o.requestsPerUnit, RATE_LIMIT_UNIT_MS[o.unit]) })),
-    };
-    const count = limit?.scope === 'instance' ? callee.instances.length : 1;
-    this.rateLimits = config ? Array.from({ length: count }, () => new RateLimit(mesh.clock, config)) : [];
+    this.rateLimits = new EdgeRateLimits(policy, callee.instances.length, mesh.clock);
   }
 
   /** The rate limit that instance `host` of the callee applies to this edge's calls, or null. */
   rateLimitAt(host: number): RateLimit | null {
-    const limits = this.rateLimits;
-    return limits.length === 0 ? null : limits.length === 1 ? limits[0] : limits[host];
+    return this.rateLimits.at(host);
   }
 
   /** Sends a call through its calling instance's router. */
@@ -68,29 +58,7 @@ export class LiveEdge implements Upstream<LiveCall> {
 
   /** The report's view of this edge, with its routers' counts summed. */
   toStats(endMs: number): EdgeStats {
-    const policy: EdgePolicyStats = {
-      retries_denied: 0,
-      retry_overflow: 0,
-      retry_buffer_overflow: 0,
-      hedges: 0,
-      rejected: 0,
-      no_healthy_host: 0,
-      cancelled: 0,
-      ejections: this.ejections,
-      breaker_opened: this.breakerOpened,
-    };
-    for (const b of this.built) {
-      if (!b) continue;
-      const s = b.router.stats;
-      policy.retries_denied += s.budgetDenied;
-      policy.retry_overflow += s.retryOverflow;
-      policy.hedges += s.hedges;
-      policy.rejected += s.rejected;
-      policy.no_healthy_host += s.noHealthyHost;
-      policy.retry_buffer_overflow += s.retryBufferOverflow;
-      policy.cancelled += s.cancelled;
-    }
-    return { ...this.metrics.toStats(endMs), policy };
+    return { ...this.metrics.toStats(endMs), policy: this.counts.toStats(this.built.map((b) => b?.router)) };
   }
 
   /** The transport: the mesh sends the attempt over the wire (through the fault rules). */
@@ -119,11 +87,6 @@ export class LiveEdge implements Upstream<LiveCall> {
     this.callee.metrics.countAttempt(now);
   }
 
-  private countEvent(kind: PolicyEventKind): void {
-    if (kind === 'host-ejected' || kind === 'host-unavailable') this.ejections++;
-    else if (kind === 'breaker-open') this.breakerOpened++;
-  }
-
   private routerOf(call: LiveCall): BuiltRouter<LiveCall> {
     const caller = call.callerInstance;
     const index = caller === null ? 0 : caller.index;
@@ -141,7 +104,7 @@ export class LiveEdge implements Upstream<LiveCall> {
       upstream: this,
       events: (kind, host, at) => {
         mesh.timeline.record(kind, this.name, index, host, at);
-        this.countEvent(kind);
+        this.counts.countEvent(kind);
       },
     });
   }

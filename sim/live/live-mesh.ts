@@ -9,6 +9,7 @@ import type { PeerIdentity } from '../../proxy-core/inbound/peer-identity.js';
 import type { Scenario } from '../../scenarios/schema.js';
 import { FaultModel, Verdict, type MessageEnds } from '../fault-model.js';
 import { inboundChainOf } from '../inbound-chain-of.js';
+import { createEntryEdges } from '../route-choice.js';
 import { NetworkModel } from '../network-model.js';
 import { SeededRng } from '../seeded-rng.js';
 import { Timeline } from '../timeline.js';
@@ -108,7 +109,7 @@ export class LiveMesh {
       this.services.set(name, new LiveService(name, spec, zones, this, this.rng.fork(`service/${name}`)));
     }
     for (const service of this.services.values()) service.connect();
-    this.createEntryEdges();
+    createEntryEdges(scenario.load, (from, to) => this.edge(from, to));
     const all = [...this.services.values()].flatMap((s) => s.instances);
     this.faults = new FaultModel(this.clock, this.zones, (name) => this.services.get(name)!.instances, all);
   }
@@ -252,18 +253,6 @@ export class LiveMesh {
       this.edges.set(key, edge);
     }
     return edge;
-  }
-
-  /**
-   * Creates the loads' edges into the mesh (a split's too) before the inbound chains are
-   * built, which read whether an edge into a service carries a rate limit: the callee's
-   * sidecar limits traffic from the ingress as it limits any other.
-   */
-  private createEntryEdges(): void {
-    for (const [name, load] of Object.entries(this.scenario.load)) {
-      const edge = this.edge(name, load.target);
-      for (const d of edge.policy.split ?? []) this.edge(name, d.service);
-    }
   }
 
   /** A new id for a call. */
