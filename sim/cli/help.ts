@@ -3,7 +3,7 @@
 export const MAIN_HELP = `faultline: run a service mesh's policies against faults before production does.
 
 Usage
-  faultline run FILE [options]      simulate a scenario and check its thresholds
+  faultline run FILE [options]      simulate a scenario (or run it live) and check its thresholds
   faultline validate PATH...        check scenario files, or the folders of them, without running
   faultline schema                  print the scenario JSON Schema (for editors)
   faultline help [COMMAND]          show help for a command
@@ -11,6 +11,7 @@ Usage
 Examples
   faultline run scenarios/three-tier-shop.yaml
   faultline run scenarios/cascades/retry-storm-naive.yaml --seed 7 --json > report.json
+  faultline run scenarios/three-tier-shop.yaml --mode live --duration 30s
   faultline validate scenarios/
 
 Exit codes
