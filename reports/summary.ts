@@ -57,13 +57,10 @@ function liveWarnings(report: RunReport, paint: Paint): string[][] {
 
 function headerLine({ scenario, mode, seed, engine }: RunReport, paint: Paint): string {
   const eventsPerSecond = engine.wall_ms > 0 ? formatCount((engine.events * 1000) / engine.wall_ms) : NONE;
-  const details = [
-    mode,
-    `seed ${seed}`,
-    `${formatDuration(engine.simulated_ms)} simulated`,
-    `${formatCount(engine.events)} events in ${formatDuration(engine.wall_ms)}`,
-    `${eventsPerSecond} events/s`,
-  ];
+  const details =
+    mode === 'live'
+      ? [mode, `seed ${seed}`, `${formatDuration(engine.simulated_ms)} of load on 127.0.0.1`, `${formatCount(engine.events)} requests served`]
+      : [mode, `seed ${seed}`, `${formatDuration(engine.simulated_ms)} simulated`, `${formatCount(engine.events)} events in ${formatDuration(engine.wall_ms)}`, `${eventsPerSecond} events/s`];
   return `${scenario.name} ${paint('dim', `· ${details.join(' · ')}`)}`;
 }
 
