@@ -25,7 +25,6 @@ import type { WorkloadCertificate } from '../../proxy-core/identity/certificate-
 import type { Pool } from 'undici';
 import type { TLSSocket } from 'node:tls';
 import { RunClock } from './run-clock.js';
-import type { HttpAttempt } from './transport/http-upstream.js';
 import type { InboundExchange } from './transport/inbound-exchange.js';
 import type { LiveUpstream } from './transport/live-upstream.js';
 import { createInstanceServer, createUpstream, type Protocol } from './transport/protocol-transport.js';
@@ -302,7 +301,7 @@ export class LiveMesh {
 
   /** The router gave up on an attempt: its request is reset on the wire. */
   abandonAttempt(edge: LiveEdge, attempt: UpstreamAttempt<LiveCall>): void {
-    this.upstreamOf(edge).abandon(attempt as HttpAttempt);
+    this.upstreamOf(edge).abandon(attempt);
   }
 
   /** Answers a request on its HTTP response; a local reply states its cause for the caller's sidecar. */

@@ -1,10 +1,9 @@
 import { Client, credentials, Metadata, type ChannelCredentials, type ChannelOptions, type ClientUnaryCall, type StatusObject } from '@grpc/grpc-js';
-import { outcomeOfStatus } from '../../../proxy-core/call/failure-cause.js';
 import { GRPC_STATUS } from '../../../proxy-core/call/grpc-status.js';
 import { headerValue } from '../../../proxy-core/call/headers.js';
 import { parseRetryAfter } from '../../../proxy-core/call/retry-after.js';
-import type { AttemptHandler, UpstreamAttempt } from '../../../proxy-core/call/upstream.js';
-import type { Clock, TimerHandle } from '../../../proxy-core/clock/clock.js';
+import type { AttemptHandler } from '../../../proxy-core/call/upstream.js';
+import type { Clock } from '../../../proxy-core/clock/clock.js';
 import type { LiveCall } from '../live-call.js';
 import { ECHO_CALL_PATH, decodePayload } from './grpc-echo.js';
 import { headersOfMetadata } from './grpc-server.js';
@@ -12,6 +11,7 @@ import { attemptHeaders } from './http-upstream.js';
 import type { LiveUpstream } from './live-upstream.js';
 import { failureOfGrpcStatus, grpcStatusOfHttp, httpStatusOfGrpc, outcomeOfAnswer, statedCause } from './protocol-status.js';
 import { LOCAL_REPLY_DETAIL, RETRY_AFTER } from './wire-headers.js';
+import { WireAttempt, WireUpstream } from './wire-upstream.js';
 
 /** Where the hosts of a gRPC upstream listen, and how to reach them. */
 export interface GrpcHosts {
@@ -51,28 +51,13 @@ const EMPTY = Buffer.alloc(0);
 const same = (b: Buffer): Buffer => b;
 
 /** One attempt on the wire: the unary gRPC call that carries it. */
-export class GrpcAttempt implements UpstreamAttempt<LiveCall> {
-  abandoned = false;
-  nextOutstanding: UpstreamAttempt<LiveCall> | null = null;
+export class GrpcAttempt extends WireAttempt {
   /** grpc-js's call, once started. */
   grpcCall: ClientUnaryCall | null = null;
-  /** Set when the router gave up on it (it may not have started). */
-  cancelled = false;
-  /** The timer of a send held back by a latency fault, or of an abort fault's answer (0: none). */
-  timer: TimerHandle = 0;
-  expectedTimeoutMs = 0;
-  abortStatus = 0;
   /** Response headers arrived: the status that ends the call is the server's. */
   headersReceived = false;
   /** The response message, when the call succeeded. */
   message: Buffer | null = null;
-  constructor(
-    readonly call: LiveCall,
-    readonly host: number,
-    readonly number: number,
-    readonly sentAt: number,
-    readonly handler: AttemptHandler<LiveCall>,
-  ) {}
 }
 
 /**
@@ -88,46 +73,35 @@ export class GrpcAttempt implements UpstreamAttempt<LiveCall> {
  * trailing metadata. A status grpc-js makes up without an answer (no headers, no trailers)
  * is a transport failure: `connect-failure` or `reset`; a local DEADLINE_EXCEEDED is a 504.
  */
-export class GrpcUpstream implements LiveUpstream {
+export class GrpcUpstream extends WireUpstream<GrpcAttempt> implements LiveUpstream {
   private readonly clients: (Client | undefined)[] = [];
   private readonly inFlight = new Set<GrpcAttempt>();
 
   constructor(
-    private readonly clock: Clock,
+    clock: Clock,
     private readonly hosts: GrpcHosts,
-  ) {}
-
-  send(call: LiveCall, host: number, number: number, expectedTimeoutMs: number, handler: AttemptHandler<LiveCall>, delayMs = 0): void {
-    const a = this.attempt(call, host, number, handler);
-    a.expectedTimeoutMs = expectedTimeoutMs;
-    if (delayMs > 0) a.timer = this.clock.schedule(delayMs, this.start, a);
-    else this.start(a);
+  ) {
+    super(clock);
   }
 
-  lose(call: LiveCall, host: number, number: number, handler: AttemptHandler<LiveCall>): void {
-    this.attempt(call, host, number, handler);
+  protected newAttempt(call: LiveCall, host: number, number: number, sentAt: number, handler: AttemptHandler<LiveCall>): GrpcAttempt {
+    return new GrpcAttempt(call, host, number, sentAt, handler);
   }
 
-  /** Answers as Envoy's fault filter does for gRPC: HTTP `status`, with the gRPC status it maps to, counted by the HTTP status as over HTTP. */
-  abort(call: LiveCall, host: number, number: number, handler: AttemptHandler<LiveCall>, status: number, delayMs: number): void {
-    const a = this.attempt(call, host, number, handler);
-    a.abortStatus = status;
-    a.timer = this.clock.schedule(delayMs, this.answerAbort, a);
-  }
-
-  abandon(attempt: UpstreamAttempt<LiveCall>): void {
-    const a = attempt as GrpcAttempt;
-    a.cancelled = true;
-    if (a.timer !== 0) this.clock.cancel(a.timer);
-    a.timer = 0;
+  protected cancelOnWire(a: GrpcAttempt): void {
     this.inFlight.delete(a);
     a.grpcCall?.cancel();
   }
 
-  /** Closes every channel: calls in flight end first. */
+  /** Envoy's fault filter answers gRPC with the gRPC status its HTTP status maps to. */
+  protected override abortGrpcStatus(status: number): number {
+    return grpcStatusOfHttp(status);
+  }
+
   /** One HTTP/2 channel per host carries every call: nothing to open ahead (its connection opens on the first call). */
   async preconnect(): Promise<void> {}
 
+  /** Closes every channel: calls in flight end first. */
   async close(): Promise<void> {
     for (const client of this.clients) client?.close();
   }
@@ -142,12 +116,6 @@ export class GrpcUpstream implements LiveUpstream {
     for (const client of this.clients) client?.close();
   }
 
-  private attempt(call: LiveCall, host: number, number: number, handler: AttemptHandler<LiveCall>): GrpcAttempt {
-    const a = new GrpcAttempt(call, host, number, this.clock.now(), handler);
-    handler.onAttemptSent(a);
-    return a;
-  }
-
   private client(host: number): Client {
     const hosts = this.hosts;
     return (this.clients[host] ??= new Client(hosts.target(host), hosts.credentials?.(host) ?? credentials.createInsecure(), {
@@ -156,8 +124,7 @@ export class GrpcUpstream implements LiveUpstream {
     }));
   }
 
-  private readonly start = (a: GrpcAttempt): void => {
-    a.timer = 0;
+  protected start(a: GrpcAttempt): void {
     const metadata = new Metadata();
     const headers = attemptHeaders(a.call, a.number, a.expectedTimeoutMs);
     for (const name in headers) {
@@ -184,15 +151,7 @@ export class GrpcUpstream implements LiveUpstream {
       this.inFlight.delete(a);
       if (!a.abandoned && !a.cancelled) this.settle(a, status);
     });
-  };
-
-  private readonly answerAbort = (a: GrpcAttempt): void => {
-    a.timer = 0;
-    if (a.abandoned) return;
-    const status = a.abortStatus;
-    const grpcStatus = grpcStatusOfHttp(status);
-    a.handler.onAttemptResponse(a, status, outcomeOfStatus(status), grpcStatus, -1, null);
-  };
+  }
 
   private settle(a: GrpcAttempt, status: StatusObject): void {
     const trailers = headersOfMetadata(status.metadata);

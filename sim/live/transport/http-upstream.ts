@@ -1,14 +1,14 @@
 import type { Dispatcher } from 'undici';
 import { Pool } from 'undici';
-import { outcomeOfStatus } from '../../../proxy-core/call/failure-cause.js';
 import { headerValue, type Headers } from '../../../proxy-core/call/headers.js';
 import { parseRetryAfter } from '../../../proxy-core/call/retry-after.js';
-import type { AttemptHandler, UpstreamAttempt } from '../../../proxy-core/call/upstream.js';
-import type { Clock, TimerHandle } from '../../../proxy-core/clock/clock.js';
+import type { AttemptHandler } from '../../../proxy-core/call/upstream.js';
+import type { Clock } from '../../../proxy-core/clock/clock.js';
 import type { LiveCall } from '../live-call.js';
 import { failureOfError } from './failure-of-error.js';
 import type { LiveUpstream } from './live-upstream.js';
 import { outcomeOfAnswer } from './protocol-status.js';
+import { WireAttempt, WireUpstream } from './wire-upstream.js';
 import { ATTEMPT_COUNT, DOWNSTREAM_SERVICE, EXPECTED_TIMEOUT, LOCAL_REPLY_DETAIL, PRECONNECT, REQUEST_CLASS, REQUEST_ID, RETRY_AFTER } from './wire-headers.js';
 
 const NO_GRPC_STATUS = -1;
@@ -25,26 +25,9 @@ export interface HttpHosts {
 }
 
 /** One attempt on the wire: the undici request that carries it. */
-export class HttpAttempt implements UpstreamAttempt<LiveCall> {
-  abandoned = false;
-  nextOutstanding: UpstreamAttempt<LiveCall> | null = null;
+export class HttpAttempt extends WireAttempt {
   /** undici's controller of the request, once it started. */
   controller: Dispatcher.DispatchController | null = null;
-  /** Set when the router gave up on it before undici started it. */
-  cancelled = false;
-  /** The timer of a send held back by a latency fault (0: none). */
-  timer: TimerHandle = 0;
-  /** The time the caller will wait for it, for Envoy's header. */
-  expectedTimeoutMs = 0;
-  /** The status an abort fault answers it with. */
-  abortStatus = 0;
-  constructor(
-    readonly call: LiveCall,
-    readonly host: number,
-    readonly number: number,
-    readonly sentAt: number,
-    readonly handler: AttemptHandler<LiveCall>,
-  ) {}
 }
 
 /**
@@ -54,62 +37,31 @@ export class HttpAttempt implements UpstreamAttempt<LiveCall> {
  * start (status, the callee sidecar's reason for a local reply, Retry-After), its body,
  * its end; a connection that fails or breaks is an error with Envoy's cause.
  */
-export class HttpUpstream implements LiveUpstream {
+export class HttpUpstream extends WireUpstream<HttpAttempt> implements LiveUpstream {
   private readonly pools: (Pool | undefined)[] = [];
 
   constructor(
-    private readonly clock: Clock,
+    clock: Clock,
     private readonly hosts: HttpHosts,
-  ) {}
-
-  /** Sends attempt `number` of `call` to `host`, after `delayMs` when a latency fault holds it back. */
-  send(call: LiveCall, host: number, number: number, expectedTimeoutMs: number, handler: AttemptHandler<LiveCall>, delayMs = 0): void {
-    const a = this.attempt(call, host, number, handler);
-    a.expectedTimeoutMs = expectedTimeoutMs;
-    if (delayMs > 0) a.timer = this.clock.schedule(delayMs, this.start, a);
-    else this.start(a);
+  ) {
+    super(clock);
   }
 
-  /** A fault loses the attempt on the wire (a partition, a blackhole): it is sent and never answered. */
-  lose(call: LiveCall, host: number, number: number, handler: AttemptHandler<LiveCall>): void {
-    this.attempt(call, host, number, handler);
+  protected newAttempt(call: LiveCall, host: number, number: number, sentAt: number, handler: AttemptHandler<LiveCall>): HttpAttempt {
+    return new HttpAttempt(call, host, number, sentAt, handler);
   }
 
-  /** A fault aborts the attempt with `status` after `delayMs`, as Envoy's fault filter answers locally. */
-  abort(call: LiveCall, host: number, number: number, handler: AttemptHandler<LiveCall>, status: number, delayMs: number): void {
-    const a = this.attempt(call, host, number, handler);
-    a.abortStatus = status;
-    a.timer = this.clock.schedule(delayMs, this.answerAbort, a);
-  }
-
-  abandon(attempt: UpstreamAttempt<LiveCall>): void {
-    const a = attempt as HttpAttempt;
-    a.cancelled = true;
-    if (a.timer !== 0) this.clock.cancel(a.timer);
-    a.timer = 0;
-    a.controller?.abort(new Error('abandoned by the router'));
-  }
-
-  private attempt(call: LiveCall, host: number, number: number, handler: AttemptHandler<LiveCall>): HttpAttempt {
-    const a = new HttpAttempt(call, host, number, this.clock.now(), handler);
-    handler.onAttemptSent(a);
-    return a;
-  }
-
-  private readonly start = (a: HttpAttempt): void => {
-    a.timer = 0;
+  protected start(a: HttpAttempt): void {
     const call = a.call;
     this.pool(a.host).dispatch(
       { origin: this.hosts.origin(a.host), method: call.method, path: call.path, headers: attemptHeaders(call, a.number, a.expectedTimeoutMs) },
       this.attemptHandler(a),
     );
-  };
+  }
 
-  private readonly answerAbort = (a: HttpAttempt): void => {
-    a.timer = 0;
-    const status = a.abortStatus;
-    if (!a.abandoned) a.handler.onAttemptResponse(a, status, outcomeOfStatus(status), NO_GRPC_STATUS, -1, null);
-  };
+  protected cancelOnWire(a: HttpAttempt): void {
+    a.controller?.abort(new Error('abandoned by the router'));
+  }
 
   /**
    * Opens `count` connections to each of `hosts` hosts ahead of the run, with requests the
