@@ -16,7 +16,6 @@ import { plannedEndMs } from '../planned-end.js';
 import { costProblems, describeCost, estimateCost, ScenarioTooLargeError } from '../cost-estimate.js';
 import { SimulationRun } from '../run-simulation.js';
 import { attachNegativeSeed, checkOutDir, parseDurationOption, parseSeed } from './arguments.js';
-import { LiveUnsupportedError } from '../live/live-unsupported-error.js';
 import { shortenScenario } from '../shorten-scenario.js';
 import { ExitCode, RunError, UsageError } from './exit-codes.js';
 import { MAIN_HELP, RUN_HELP, SCHEMA_HELP, VALIDATE_HELP } from './help.js';
@@ -79,11 +78,6 @@ async function runCommand(args: string[]): Promise<number> {
 
   const loaded = loadScenarioFile(positionals[0]);
   if (durationMs !== undefined) loaded.scenario = shortenScenario(loaded.scenario, durationMs);
-  if (values.mode !== 'sim') {
-    const { liveLimitations } = await import('../live/live-limitations.js');
-    const limits = liveLimitations(loaded.scenario);
-    if (limits.length > 0) throw new LiveUnsupportedError(loaded.file, limits);
-  }
   if (values.mode === 'live') return liveCommand(loaded, seed, warmUpMs, values);
   const cost = estimateCost(loaded.scenario);
   const problems = costProblems(loaded.scenario, cost, values['allow-large']);
@@ -235,10 +229,6 @@ function reportError(error: unknown): number {
     return ExitCode.BadInput;
   }
   if (error instanceof ScenarioTooLargeError) {
-    process.stderr.write(`faultline: ${error.message}\n`);
-    return ExitCode.BadInput;
-  }
-  if (error instanceof LiveUnsupportedError) {
     process.stderr.write(`faultline: ${error.message}\n`);
     return ExitCode.BadInput;
   }

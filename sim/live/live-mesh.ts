@@ -23,6 +23,7 @@ import type { WorkloadTls } from './identity/workload-tls.js';
 import type { TimerHandle } from '../../proxy-core/clock/clock.js';
 import type { WorkloadCertificate } from '../../proxy-core/identity/certificate-authority.js';
 import type { Pool } from 'undici';
+import { credentials, type ChannelCredentials } from '@grpc/grpc-js';
 import type { TLSSocket } from 'node:tls';
 import { RunClock } from './run-clock.js';
 import type { InboundExchange } from './transport/inbound-exchange.js';
@@ -188,10 +189,10 @@ export class LiveMesh {
     return this.scenario.services[name].protocol;
   }
 
-  /** The mTLS of service `name`'s inbound port, or null without security (or over HTTP/2 and gRPC, which run plaintext for now). */
+  /** The mTLS of service `name`'s inbound port, or null without security. */
   private inboundTls(name: string) {
     const security = this.security;
-    if (security === null || this.protocolOf(name) !== 'http1') return null;
+    if (security === null) return null;
     const w = security.workload(name);
     return { mode: w.mode, tls: w.tls };
   }
@@ -200,23 +201,45 @@ export class LiveMesh {
    * How the caller's sidecar connects to `edge`'s callee: mTLS with its workload
    * certificate (the ingress gateway's for load), checking the callee's SPIFFE ID — Istio's
    * auto mTLS, wherever the callee accepts it — or plaintext to a callee that DISABLEs it.
+   * HTTP/2 asks for ALPN `h2`.
    */
   private poolOptions(edge: LiveEdge): Pool.Options {
     const connections = connectionsTo(edge.callee);
-    const security = this.security;
-    if (security === null) return { connections };
-    const callee = security.workload(edge.to);
-    if (callee.mode === 'DISABLE' || this.protocolOf(edge.to) !== 'http1') return { connections };
-    const caller = this.services.has(edge.from) ? security.workload(edge.from) : security.ingress;
+    const tls = this.clientTls(edge);
+    if (tls === null) return { connections };
+    const { caller, callee } = tls;
+    const ALPNProtocols = this.protocolOf(edge.to) === 'http2' ? ['h2'] : undefined;
     return {
       connections,
       connect: (options, callback) => {
-        caller.tls.connect({ host: '127.0.0.1', port: Number(options.port), expected: callee.id }, (error, socket) => {
+        caller.tls.connect({ host: '127.0.0.1', port: Number(options.port), expected: callee.id, ALPNProtocols }, (error, socket) => {
           if (error !== null) callback(error, null);
           else callback(null, socket as TLSSocket);
         });
       },
     };
+  }
+
+  /**
+   * The gRPC channel's credentials to `edge`'s callee: the caller's workload certificate,
+   * checking the callee's SPIFFE ID in place of a hostname (plaintext to a callee that
+   * DISABLEs mTLS). Built when the channel is: a rotation renews the upstream, and with it the channel.
+   */
+  private grpcCredentials(edge: LiveEdge): ChannelCredentials {
+    const tls = this.clientTls(edge);
+    if (tls === null) return credentials.createInsecure();
+    const { secureContext, checkServerIdentity } = tls.caller.tls.opaqueClientOptions(tls.callee.id, this.security!.runRootPems());
+    return credentials.createFromSecureContext(secureContext!, { checkServerIdentity, rejectUnauthorized: true });
+  }
+
+  /** The caller's and callee's workloads when `edge` runs over mTLS; null when it runs plaintext. */
+  private clientTls(edge: LiveEdge) {
+    const security = this.security;
+    if (security === null) return null;
+    const callee = security.workload(edge.to);
+    if (callee.mode === 'DISABLE') return null;
+    const caller = this.services.has(edge.from) ? security.workload(edge.from) : security.ingress;
+    return { caller, callee };
   }
 
   /** Stops everything: routers' timers, the clock's timers, the clients' pools and the servers. */
@@ -362,8 +385,15 @@ export class LiveMesh {
     let upstream = this.upstreams.get(edge);
     if (!upstream) {
       const instances = edge.callee.instances;
-      const poolOptions = this.poolOptions(edge);
-      upstream = createUpstream(this.protocolOf(edge.to), this.clock, { origin: (host) => `http://127.0.0.1:${instances[host].server!.port}`, poolOptions: () => poolOptions });
+      const protocol = this.protocolOf(edge.to);
+      const poolOptions = protocol === 'grpc' ? {} : this.poolOptions(edge);
+      upstream = createUpstream(protocol, this.clock, {
+        origin: (host) => `http://127.0.0.1:${instances[host].server!.port}`,
+        poolOptions: () => poolOptions,
+        grpcCredentials: () => this.grpcCredentials(edge),
+        // With TLS, grpc-js sends the target's host as SNI; an IP there is deprecated (DEP0123): name the callee instead.
+        grpcChannelOptions: () => ({ 'grpc.ssl_target_name_override': edge.to }),
+      });
       this.upstreams.set(edge, upstream);
     }
     return upstream;

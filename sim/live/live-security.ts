@@ -88,6 +88,11 @@ export class LiveSecurity {
     return this.workloads.get(name)!;
   }
 
+  /** The root certificate of every CA of the run, trusted or not, PEM (see `WorkloadTls.opaqueClientOptions`). */
+  runRootPems(): string[] {
+    return this.authorities.map((ca) => ca.root.certPem);
+  }
+
   /** The key set that verifies tokens of `issuer`. */
   keysOf(issuer: string): JwtSignatureVerifier {
     return this.tokens.keySet(issuer);

@@ -43,13 +43,19 @@ describe('faultline run --mode live', () => {
     expect(report.services.db.errors['5xx']).toBeGreaterThan(0);
   }, 120_000);
 
-  it('refuses before the run (exit 2) what live mode cannot do faithfully, saying what and what to change', () => {
+  it('runs a gRPC service that requires mTLS (STRICT) and authorizes its caller by certificate', () => {
     const file = join(dir, 'grpc-strict.yaml');
-    writeFileSync(file, `version: 1\nname: g\nservices:\n  api: { protocol: grpc, latency: 1ms }\nsecurity:\n  mtls: STRICT\nload:\n  u: { executor: constant-arrival-rate, rate: 1/s, duration: 1s, target: api }\n`);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', SOURCE, 'run', file, '--mode', 'live'], { encoding: 'utf8', timeout: 60_000 });
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain('services.api: protocol grpc with mTLS STRICT');
-    expect(r.stdout).toBe('');
+    writeFileSync(
+      file,
+      `version: 1\nname: g\nservices:\n  front: { protocol: grpc, calls: [ { to: api } ] }\n  api: { protocol: grpc, latency: 1ms }\n` +
+        `security:\n  mtls: STRICT\n  authorization:\n    - { service: api, action: ALLOW, rules: [ { from: [ { source: { principals: [cluster.local/ns/default/sa/front] } } ] } ] }\n` +
+        `load:\n  u: { executor: constant-arrival-rate, rate: 20/s, duration: 2s, target: front }\n`,
+    );
+    const r = spawnSync(process.execPath, ['--import', 'tsx', SOURCE, 'run', file, '--mode', 'live', '--json'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.edges['front->api'].requests).toBeGreaterThan(20);
+    expect(report.edges['front->api'].ok).toBe(report.edges['front->api'].requests); // every call passed mTLS STRICT and the principal rule
   }, 60_000);
 
   it('SIGINT stops the load, prints the report so far marked interrupted, and exits 130', async () => {

@@ -1,14 +1,18 @@
 /**
- * The mesh's mTLS on real sockets with real certificates: the identity the callee's
- * authorization reads comes from the caller's certificate, a workload of an untrusted trust
- * domain cannot call into a STRICT mesh, and a plaintext-only callee is still reached.
+ * The mesh's mTLS on real sockets with real certificates, on every protocol (HTTP/1.1,
+ * HTTP/2 over ALPN h2, gRPC): the identity the callee's authorization reads comes from the
+ * caller's certificate, a workload of an untrusted trust domain cannot call into a STRICT
+ * mesh, a plaintext-only callee is still reached, and a PERMISSIVE port takes both.
  */
+import * as grpc from '@grpc/grpc-js';
+import { Client, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Outcome } from '../../proxy-core/call/failure-cause.js';
 import { parseScenario } from '../../scenarios/parse-scenario.js';
 import type { LiveCall } from '../../sim/live/live-call.js';
 import { LiveMesh } from '../../sim/live/live-mesh.js';
 import { LiveSecurity } from '../../sim/live/live-security.js';
+import { ECHO_CALL_PATH } from '../../sim/live/transport/grpc-echo.js';
 
 const meshes: LiveMesh[] = [];
 afterEach(async () => {
@@ -35,12 +39,12 @@ async function drive(mesh: LiveMesh, from: string, to: string, n: number): Promi
   return outcomes;
 }
 
-describe('live mTLS between sidecars', () => {
+describe.each(['http1', 'http2', 'grpc'])('live mTLS between sidecars over %s', (protocol) => {
   it("authorizes by the caller's certificate: only the allowed principal gets through", async () => {
     const mesh = await secureMesh(`services:
-  front: { calls: [ { to: ledger } ] }
-  other: { calls: [ { to: ledger } ] }
-  ledger: { latency: 1ms }
+  front: { protocol: ${protocol}, calls: [ { to: ledger } ] }
+  other: { protocol: ${protocol}, calls: [ { to: ledger } ] }
+  ledger: { protocol: ${protocol}, latency: 1ms }
 security:
   mtls: STRICT
   authorization:
@@ -57,8 +61,8 @@ load:
 
   it('a workload of another trust domain fails the handshake with the code the simulator gives it', async () => {
     const mesh = await secureMesh(`services:
-  front: { calls: [ { to: api } ] }
-  api: { trustDomain: partner.example, latency: 1ms }
+  front: { protocol: ${protocol}, calls: [ { to: api } ] }
+  api: { protocol: ${protocol}, trustDomain: partner.example, latency: 1ms }
 security:
   mtls: STRICT
 load:
@@ -72,12 +76,52 @@ load:
 
   it('DISABLE: a callee that takes plaintext only is called in plaintext, and its chain sees no principal', async () => {
     const mesh = await secureMesh(`services:
-  front: { calls: [ { to: legacy } ] }
-  legacy: { latency: 1ms }
+  front: { protocol: ${protocol}, calls: [ { to: legacy } ] }
+  legacy: { protocol: ${protocol}, latency: 1ms }
 security:
   peerAuthentication: [ { service: legacy, mode: DISABLE } ]
 load:
   a: { executor: constant-arrival-rate, rate: 1/s, duration: 1s, target: front }`);
     expect(await drive(mesh, 'a', 'front', 3)).toEqual({ ok: 3 });
   }, 30_000);
+
+  it('PERMISSIVE: one port takes the mesh caller over mTLS (its principal authorized) and a plaintext caller outside the mesh', async () => {
+    const mesh = await secureMesh(`services:
+  front: { protocol: ${protocol}, calls: [ { to: ledger } ] }
+  ledger: { protocol: ${protocol}, latency: 1ms }
+security:
+  peerAuthentication: [ { service: ledger, mode: PERMISSIVE } ]
+  authorization:
+    - service: ledger
+      action: ALLOW
+      rules: [ { from: [ { source: { principals: [cluster.local/ns/default/sa/front] } } ] } ]
+load:
+  a: { executor: constant-arrival-rate, rate: 1/s, duration: 1s, target: front }`);
+    expect(await drive(mesh, 'a', 'front', 3)).toEqual({ ok: 3 });
+    const server = mesh.services.get('ledger')!.instances[0].server!;
+    const plaintext = await plaintextStatus(protocol, server.port);
+    expect(plaintext).toBe(protocol === 'grpc' ? 7 /* PERMISSION_DENIED */ : 403); // admitted as plaintext, so no principal: the ALLOW rule does not match
+  }, 30_000);
 });
+
+/** Calls a callee's port in plaintext (an HTTP/1.1 request, h2c, or an insecure gRPC channel) and resolves with the status. */
+async function plaintextStatus(protocol: string, port: number): Promise<number> {
+  if (protocol === 'http1') return (await request(`http://127.0.0.1:${port}/`)).statusCode;
+  if (protocol === 'http2') {
+    const client = new Client(`http://127.0.0.1:${port}`, { allowH2: true, connect: { useH2c: true } } as Client.Options);
+    try {
+      return (await client.request({ path: '/', method: 'GET' })).statusCode;
+    } finally {
+      await client.close();
+    }
+  }
+  const channel = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  try {
+    return await new Promise<number>((resolve) => {
+      const call = channel.makeUnaryRequest(ECHO_CALL_PATH, (b: Buffer) => b, (b: Buffer) => b, Buffer.alloc(0), new grpc.Metadata(), { deadline: Date.now() + 10_000 }, () => {});
+      call.on('status', (status: grpc.StatusObject) => resolve(status.code));
+    });
+  } finally {
+    channel.close();
+  }
+}

@@ -49,6 +49,11 @@ export class BadCertificates {
     return new BadCertificates(authority, clock, foreign, rogue);
   }
 
+  /** The root of the foreign trust domain's CA: a CA of the run that the mesh does not trust (a partner mesh's). */
+  get foreignRootPem(): string {
+    return this.foreign.root.certPem;
+  }
+
   /** A certificate of `kind` for `subject` (in the foreign domain for `wrong-trust-domain`). */
   mint(kind: BadCertificateKind, subject: SpiffeId): Promise<X509WorkloadCertificate> {
     const now = this.clock.epochMs();

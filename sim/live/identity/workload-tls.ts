@@ -1,4 +1,4 @@
-import { constants } from 'node:crypto';
+import { constants, X509Certificate } from 'node:crypto';
 import { connect as tlsConnect, createSecureContext, type ConnectionOptions, type PeerCertificate, type SecureContext, type SecureContextOptions, type TLSSocket } from 'node:tls';
 import { callErrorOf } from '../../../proxy-core/call/call-error.js';
 import type { Clock } from '../../../proxy-core/clock/clock.js';
@@ -6,7 +6,7 @@ import type { WorkloadCertificate } from '../../../proxy-core/identity/certifica
 import type { CertificateIssuer } from '../../../proxy-core/identity/certificate-issuer.js';
 import { isSpiffeIdError, parseSpiffeId, type SpiffeId } from '../../../proxy-core/identity/spiffe-id.js';
 import { WorkloadIdentity, type WorkloadIdentityOptions } from '../../../proxy-core/identity/workload-identity.js';
-import { verifyPeer, type PeerVerdict } from './peer-verification.js';
+import { verifyPeer, verifyPeerCertificate, type PeerVerdict } from './peer-verification.js';
 import { failureCodeOf } from './tls-failures.js';
 import { materialOf, type WorkloadMaterial, type X509Authority } from './x509-authority.js';
 import type { X509TrustBundle } from './x509-trust-bundle.js';
@@ -148,6 +148,33 @@ export class WorkloadTls {
    */
   clientOptions(expected: SpiffeId): ConnectionOptions {
     return { secureContext: this.clientContext(), rejectUnauthorized: true, checkServerIdentity: spiffeServerIdentityCheck(expected, this.trust) };
+  }
+
+  /**
+   * What a client that cannot hand over its sockets (grpc-js) connects with: a context with
+   * the current certificate that lets OpenSSL build chains to `runRootPems` (every CA of the
+   * run), and a `checkServerIdentity` that gives the SPIFFE verdict of {@link verifyPeer} —
+   * the peer's trust domain must have a bundle here and its issuer must be one of that
+   * domain's roots (go-spiffe's and Envoy's order), then the expected ID. Trusting every run
+   * CA at the OpenSSL level is what lets a foreign trust domain be refused by name
+   * (`FL_TLS_WRONG_TRUST_DOMAIN`) rather than as an unknown issuer; the per-domain check keeps
+   * a foreign CA from vouching for this domain. A refusal's message starts with its code.
+   * Built at each call: take it when a channel is made.
+   */
+  opaqueClientOptions(expected: SpiffeId, runRootPems: readonly string[]): ConnectionOptions {
+    const material = this.currentMaterial();
+    const ca = [...new Set([...this.trust.caPems(), ...runRootPems])];
+    const secureContext = createSecureContext(material === null ? { ca } : { key: material.keyPem, cert: material.certPem, ca });
+    const check = { trust: this.trust, peer: 'server' as const, expected };
+    return {
+      secureContext,
+      rejectUnauthorized: true,
+      checkServerIdentity: (_host, certificate) => {
+        const evidence = { certificate: new X509Certificate(certificate.raw), authorized: true, authorizationError: null, resumed: false, nowEpochMs: this.clock.epochMs() };
+        const verdict = verifyPeerCertificate(evidence, check);
+        return verdict.ok ? undefined : Object.assign(new Error(`${verdict.code}: ${verdict.detail}`), { code: verdict.code });
+      },
+    };
   }
 
   /**

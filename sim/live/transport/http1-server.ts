@@ -1,13 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Headers } from '../../../proxy-core/call/headers.js';
 import type { PeerIdentity } from '../../../proxy-core/inbound/peer-identity.js';
 import { connectionPeer, MeshListener, serveWith } from '../identity/mesh-listener.js';
-import type { MeshListenerOptions } from '../identity/mesh-listener.js';
 import type { InboundExchange, InstanceServer, ServeExchange } from './inbound-exchange.js';
-
-/** How an instance's port terminates mTLS: its PeerAuthentication mode and its workload's TLS. */
-export type InboundTls = Pick<MeshListenerOptions, 'mode' | 'tls'>;
+import { listenLoopback, type InboundTls } from './listen-loopback.js';
 
 /** An HTTP/1.1 request and its response, as an {@link InboundExchange}. */
 class Http1Exchange implements InboundExchange {
@@ -76,14 +72,7 @@ export class Http1InstanceServer implements InstanceServer {
       this.listener = new MeshListener({ ...this.tls, onConnection: serveWith(this.server) });
       this.boundPort = (await this.listener.listen(this.boundPort)).port;
     } else {
-      await new Promise<void>((resolve, reject) => {
-        this.server.once('error', reject);
-        this.server.listen(this.boundPort, '127.0.0.1', () => {
-          this.server.off('error', reject);
-          resolve();
-        });
-      });
-      this.boundPort = (this.server.address() as AddressInfo).port;
+      this.boundPort = await listenLoopback(this.server, this.boundPort);
     }
     this.listening = true;
   }

@@ -1,7 +1,9 @@
 import { constants, createServer, type Http2Server, type Http2Session, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
-import type { AddressInfo } from 'node:net';
 import type { Headers } from '../../../proxy-core/call/headers.js';
+import type { PeerIdentity } from '../../../proxy-core/inbound/peer-identity.js';
+import { connectionPeer, MeshListener, serveWith } from '../identity/mesh-listener.js';
 import type { InboundExchange, InstanceServer, ServeExchange } from './inbound-exchange.js';
+import { listenLoopback, type InboundTls } from './listen-loopback.js';
 
 const { NGHTTP2_INTERNAL_ERROR } = constants;
 const ignore = (): void => {};
@@ -13,8 +15,8 @@ class Http2Exchange implements InboundExchange {
   readonly authority: string | null;
   /** The request headers without the pseudo-headers (`:method`, `:path`… are the fields above). */
   readonly headers: Headers;
-  /** Plaintext for now: no peer identity over this protocol yet. */
-  readonly peer = null;
+  /** The caller's identity from its certificate (mTLS), null over plaintext. */
+  readonly peer: PeerIdentity | null;
 
   constructor(
     private readonly stream: ServerHttp2Stream,
@@ -23,6 +25,8 @@ class Http2Exchange implements InboundExchange {
     // REQUIRED: a stream reset by the peer or closed with a code emits 'error', which would
     // otherwise crash the process.
     stream.on('error', ignore);
+    const socket = stream.session?.socket;
+    this.peer = socket ? (connectionPeer(socket)?.identity ?? null) : null;
     this.method = headers[':method'] ?? 'GET';
     this.path = headers[':path'] ?? '/';
     this.authority = headers[':authority'] ?? null;
@@ -54,18 +58,24 @@ class Http2Exchange implements InboundExchange {
 }
 
 /**
- * An instance's HTTP/2 server on 127.0.0.1, cleartext with prior knowledge (h2c; TLS with
- * ALPN comes with the mesh's mTLS). Like the HTTP/1.1 server it can crash — stop listening
- * and destroy every session, so callers' streams reset and new connections are refused —
- * and come back on the same port.
+ * An instance's HTTP/2 server on 127.0.0.1: cleartext with prior knowledge (h2c), or, with
+ * `tls`, behind a {@link MeshListener} that terminates mTLS (ALPN `h2`) by the
+ * PeerAuthentication mode and hands the peer's identity to each stream — PERMISSIVE takes
+ * h2c and mTLS on one port, as Istio's sidecar does. Like the HTTP/1.1 server it can crash —
+ * stop listening and destroy every session, so callers' streams reset and new connections
+ * are refused — and come back on the same port.
  */
 export class Http2InstanceServer implements InstanceServer {
   private readonly server: Http2Server;
   private readonly sessions = new Set<Http2Session>();
+  private listener: MeshListener | null = null;
   private boundPort = 0;
   private listening = false;
 
-  constructor(serve: ServeExchange) {
+  constructor(
+    serve: ServeExchange,
+    private readonly tls: InboundTls | null = null,
+  ) {
     this.server = createServer();
     this.server.on('session', (session) => {
       session.on('error', ignore);
@@ -81,31 +91,35 @@ export class Http2InstanceServer implements InstanceServer {
   }
 
   async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.boundPort, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    this.boundPort = (this.server.address() as AddressInfo).port;
+    if (this.tls !== null) {
+      this.listener = new MeshListener({ ...this.tls, ALPNProtocols: ['h2'], onConnection: serveWith(this.server) });
+      this.boundPort = (await this.listener.listen(this.boundPort)).port;
+    } else {
+      this.boundPort = await listenLoopback(this.server, this.boundPort);
+    }
     this.listening = true;
   }
 
   crash(): void {
     if (!this.listening) return;
     this.listening = false;
-    this.server.close();
+    this.stopListening();
     this.destroySessions();
   }
 
   async close(graceMs = 0): Promise<void> {
     this.listening = false;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = this.stopListening();
     for (const session of this.sessions) session.close();
     const timer = setTimeout(() => this.destroySessions(), graceMs);
     await closed;
     clearTimeout(timer);
+  }
+
+  /** Closes the port (the mesh listener's, or the server's own); resolves when it is closed. */
+  private stopListening(): Promise<void> {
+    if (this.listener !== null) return this.listener.close();
+    return new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   private destroySessions(): void {

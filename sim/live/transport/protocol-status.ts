@@ -1,6 +1,7 @@
 import { FAILURE_CAUSES, outcomeOfStatus, type FailureCause, type Outcome } from '../../../proxy-core/call/failure-cause.js';
 import { GRPC_STATUS, httpStatusOfGrpc, outcomeOfGrpcStatus } from '../../../proxy-core/call/grpc-status.js';
 import { headerValue, type Headers } from '../../../proxy-core/call/headers.js';
+import { failureCodeOf, type LiveHandshakeFailure } from '../identity/tls-failures.js';
 import { LOCAL_REPLY_CAUSE, OVERLOADED } from './wire-headers.js';
 
 export { httpStatusOfGrpc };
@@ -92,8 +93,35 @@ export function outcomeOfAnswer(status: number, grpcStatus: number, headers: Hea
 
 /** A transport failure as the report counts it (the twin of `failureOfError` for grpc-js). */
 export interface GrpcTransportFailure {
-  readonly cause: 'connect-failure' | 'reset';
+  readonly cause: 'connect-failure' | 'reset' | 'tls';
   readonly detail: string | null;
+}
+
+/**
+ * grpc-js keeps only the message of the error that failed its connection. A refusal by our
+ * own check (`WorkloadTls.opaqueClientOptions`) starts with its `FL_TLS_…` code; OpenSSL's
+ * verification errors are known by their texts (node's messages for the codes in
+ * tls-failures.ts).
+ */
+const OPENSSL_MESSAGES: readonly [string, LiveHandshakeFailure][] = [
+  ['certificate has expired', 'expired'],
+  ['certificate is not yet valid', 'not-yet-valid'],
+  ['unable to verify the first certificate', 'untrusted-issuer'],
+  ['unable to get local issuer certificate', 'untrusted-issuer'],
+  ['unable to get issuer certificate', 'untrusted-issuer'],
+  ['self-signed certificate', 'untrusted-issuer'],
+  ['certificate signature failure', 'untrusted-issuer'],
+  ['certificate required', 'no-client-certificate'],
+];
+const FL_TLS_CODE = /\bFL_TLS_[A-Z_]+/;
+
+/** The `FL_TLS_…` code of a handshake failure grpc-js reported in `details`, or null if it was not one. */
+function tlsCodeIn(details: string): string | null {
+  const own = FL_TLS_CODE.exec(details);
+  if (own !== null) return own[0];
+  const lower = details.toLowerCase();
+  for (const [text, failure] of OPENSSL_MESSAGES) if (lower.includes(text)) return failureCodeOf(failure);
+  return null;
 }
 
 const CONNECT_REFUSED: GrpcTransportFailure = { cause: 'connect-failure', detail: 'FL_CONNECT_REFUSED' };
@@ -104,11 +132,15 @@ const RESET: GrpcTransportFailure = { cause: 'reset', detail: null };
  * A status grpc-js made up on the client side because no answer came (no response headers,
  * no trailing metadata) read as the transport failure it stands for: `No connection
  * established` (a refused or failed connection, or a channel still backing off after one)
- * is `connect-failure`; anything else — a session destroyed mid-call reads `CANCELLED`
+ * is `connect-failure`, or `tls` with its code when the handshake failed; anything else — a session destroyed mid-call reads `CANCELLED`
  * (RST_STREAM 8), a dropped connection `UNAVAILABLE` or `INTERNAL` — is `reset`. A local
  * DEADLINE_EXCEEDED is not a transport failure and is not asked here.
  */
 export function failureOfGrpcStatus(details: string): GrpcTransportFailure {
-  if (details.startsWith('No connection established')) return details.includes('ECONNREFUSED') ? CONNECT_REFUSED : CONNECT_FAILED;
+  if (details.startsWith('No connection established')) {
+    const tls = tlsCodeIn(details);
+    if (tls !== null) return { cause: 'tls', detail: tls };
+    return details.includes('ECONNREFUSED') ? CONNECT_REFUSED : CONNECT_FAILED;
+  }
   return RESET;
 }

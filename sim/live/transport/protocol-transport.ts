@@ -1,13 +1,14 @@
-import type { ChannelCredentials, ServerCredentials } from '@grpc/grpc-js';
+import type { ChannelCredentials, ChannelOptions } from '@grpc/grpc-js';
 import type { Pool } from 'undici';
 import type { Clock } from '../../../proxy-core/clock/clock.js';
 import type { Service } from '../../../scenarios/schema.js';
 import { GrpcInstanceServer } from './grpc-server.js';
 import { GrpcUpstream } from './grpc-upstream.js';
 import { HttpUpstream } from './http-upstream.js';
-import { Http1InstanceServer, type InboundTls } from './http1-server.js';
+import { Http1InstanceServer } from './http1-server.js';
 import { Http2InstanceServer } from './http2-server.js';
 import type { InstanceServer, ServeExchange } from './inbound-exchange.js';
+import type { InboundTls } from './listen-loopback.js';
 import type { LiveUpstream } from './live-upstream.js';
 
 /** The protocol a service's instances serve in live mode (the scenario's `protocol`). */
@@ -24,6 +25,8 @@ export interface UpstreamHosts {
   poolOptions?(host: number): Pool.Options;
   /** The gRPC channel's credentials for host `host`; insecure by default. */
   grpcCredentials?(host: number): ChannelCredentials;
+  /** More gRPC channel options for host `host` (`grpc.ssl_target_name_override` with TLS). */
+  grpcChannelOptions?(host: number): ChannelOptions;
 }
 
 /**
@@ -33,17 +36,17 @@ export interface UpstreamHosts {
 const H2C_POOL_OPTIONS = { allowH2: true, connect: { useH2c: true } } as Pool.Options;
 
 /**
- * An instance's server for `protocol`, serving each exchange through `serve`; over
- * HTTP/1.1 its port terminates mTLS by `tls` (HTTP/2 and gRPC run plaintext for now).
+ * An instance's server for `protocol`, serving each exchange through `serve`; with `tls`
+ * its port terminates mTLS by the PeerAuthentication mode (the sidecar's mesh listener), on every protocol.
  */
-export function createInstanceServer(protocol: Protocol, serve: ServeExchange, tls: InboundTls | null = null, grpcCredentials?: () => ServerCredentials): InstanceServer {
+export function createInstanceServer(protocol: Protocol, serve: ServeExchange, tls: InboundTls | null = null): InstanceServer {
   switch (protocol) {
     case 'http1':
       return new Http1InstanceServer(serve, tls);
     case 'http2':
-      return new Http2InstanceServer(serve);
+      return new Http2InstanceServer(serve, tls);
     case 'grpc':
-      return new GrpcInstanceServer(serve, grpcCredentials);
+      return new GrpcInstanceServer(serve, tls);
   }
 }
 
@@ -61,6 +64,7 @@ export function createUpstream(protocol: Protocol, clock: Clock, hosts: Upstream
       return new GrpcUpstream(clock, {
         target: (host) => new URL(hosts.origin(host)).host,
         credentials: hosts.grpcCredentials && ((host) => hosts.grpcCredentials!(host)),
+        channelOptions: hosts.grpcChannelOptions && ((host) => hosts.grpcChannelOptions!(host)),
       });
   }
 }

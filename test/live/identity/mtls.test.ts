@@ -3,6 +3,7 @@
  * refused with its own FL_TLS_ code whichever side presents it, and a good pair connects with
  * the server reading the client's SPIFFE ID.
  */
+import { Client, credentials, Metadata, type StatusObject } from '@grpc/grpc-js';
 import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCallError } from '../../../proxy-core/call/call-error.js';
@@ -11,6 +12,7 @@ import { HANDSHAKE_FAILURE_CODES } from '../../../proxy-core/identity/mtls-hands
 import { workloadId } from '../../../proxy-core/identity/spiffe-id.js';
 import { BAD_CERTIFICATE_KINDS, BadCertificates, type BadCertificateKind } from '../../../sim/live/identity/bad-certificates.js';
 import { handshakeFailureOf } from '../../../sim/live/identity/tls-failures.js';
+import { failureOfGrpcStatus } from '../../../sim/live/transport/protocol-status.js';
 import type { WorkloadTls } from '../../../sim/live/identity/workload-tls.js';
 import { X509Authority } from '../../../sim/live/identity/x509-authority.js';
 import { FRONTEND, ORDERS, TRUST_DOMAIN, connect, readAll, recordingListener, startWorkload, stuckWorkload, type RecordingListener } from './pki-fixture.js';
@@ -20,6 +22,7 @@ let authority: X509Authority;
 let orders: WorkloadTls;
 let frontend: WorkloadTls;
 let strict: RecordingListener;
+let runRoots: string[];
 const badServers = new Map<BadCertificateKind, RecordingListener>();
 const badClients = new Map<BadCertificateKind, WorkloadTls>();
 const workloads: WorkloadTls[] = [];
@@ -29,6 +32,7 @@ beforeAll(async () => {
   authority = await X509Authority.create(clock, { trustDomain: TRUST_DOMAIN });
   [orders, frontend] = await Promise.all([startWorkload(clock, authority, ORDERS), startWorkload(clock, authority, FRONTEND)]);
   const bad = await BadCertificates.create(authority, clock);
+  runRoots = [authority.root.certPem, bad.foreignRootPem];
   for (const kind of BAD_CERTIFICATE_KINDS) {
     const [server, client] = await Promise.all([bad.mint(kind, ORDERS), bad.mint(kind, FRONTEND)]);
     const [serverTls, clientTls] = await Promise.all([stuckWorkload(clock, authority, server), stuckWorkload(clock, authority, client)]);
@@ -122,5 +126,21 @@ describe('live mTLS between workloads of a real CA', () => {
       });
     expect(await outcome()).toBe('connected');
     expect(await outcome(workloadId(TRUST_DOMAIN, 'shop', 'payments'))).toBe('FL_TLS_WRONG_SERVER_IDENTITY');
+  });
+
+  it.each(BAD_CERTIFICATE_KINDS)('a grpc-js channel with opaqueClientOptions refuses a server certificate that is %s, and its status reads as that code', async (kind) => {
+    const { secureContext, checkServerIdentity } = frontend.opaqueClientOptions(ORDERS, runRoots);
+    const client = new Client(`127.0.0.1:${badServers.get(kind)!.port}`, credentials.createFromSecureContext(secureContext!, { checkServerIdentity }), {
+      'grpc.ssl_target_name_override': 'orders',
+    });
+    try {
+      const status = await new Promise<StatusObject>((resolve) => {
+        const call = client.makeUnaryRequest('/x.Y/Z', (b: Buffer) => b, (b: Buffer) => b, Buffer.alloc(0), new Metadata(), { deadline: Date.now() + 10_000 }, () => {});
+        call.on('status', resolve);
+      });
+      expect(failureOfGrpcStatus(status.details)).toEqual({ cause: 'tls', detail: CODE[kind] });
+    } finally {
+      client.close();
+    }
   });
 });
