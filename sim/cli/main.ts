@@ -111,6 +111,10 @@ async function liveCommand(loaded: ReturnType<typeof loadScenarioFile>, seed: nu
     announce: () => {
       if (!process.stderr.isTTY && !values.quiet) process.stderr.write(`faultline: running ${loaded.file} (live, seed ${seed ?? loaded.scenario.seed}) for ${formatDuration(planned)} on 127.0.0.1\n`);
     },
+    // Starting takes seconds (certificates, servers, connections, warm-up): a CI log says when the load begins.
+    loadStarted: () => {
+      if (!process.stderr.isTTY && !values.quiet) process.stderr.write(`faultline: servers up on 127.0.0.1, load started\n`);
+    },
     progress: bar && ((now, inFlight) => bar.report(now, inFlight)),
   });
   bar?.clear();

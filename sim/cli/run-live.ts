@@ -20,9 +20,9 @@ export async function runLive(
   scenario: Scenario,
   source: ScenarioSource,
   options: { seed?: number; warmUpMs?: number },
-  hooks: { announce?: () => void; progress?: (nowMs: number, inFlight: number) => void } = {},
+  hooks: { announce?: () => void; loadStarted?: () => void; progress?: (nowMs: number, inFlight: number) => void } = {},
 ): Promise<LiveOutcome> {
-  const run = new LiveRun(scenario, source, options);
+  const run = new LiveRun(scenario, source, { ...options, onLoadStart: hooks.loadStarted });
   let signal: NodeJS.Signals | null = null;
   const stop = (received: NodeJS.Signals): void => {
     signal ??= received;

@@ -31,6 +31,8 @@ export interface LiveRunOptions {
    * connections (default {@link DEFAULT_WARM_UP_MS}; 0: none).
    */
   readonly warmUpMs?: number;
+  /** Hears the load begin: servers up, certificates issued, connections open, warm-up done. */
+  readonly onLoadStart?: () => void;
 }
 
 /**
@@ -79,6 +81,9 @@ export class LiveRun {
     const tokens = await signTokens(this.scenario, security);
     await mesh.start();
     await mesh.preconnect(PRECONNECTED_PER_HOST);
+    // A signal heard while the mesh started (certificates, servers, connections take seconds
+    // on a busy machine) ends the run before its load: it must not start an hour of it.
+    if (this.stopped) return;
     for (const [name, spec] of Object.entries(this.scenario.load)) {
       const rng = mesh.rng.fork(`load/${name}`);
       const load = createLiveLoad(spec, {
@@ -100,6 +105,7 @@ export class LiveRun {
     this.wallAtStart = performance.now();
     mesh.begin();
     for (const l of this.loads) l.load.start(0);
+    this.options.onLoadStart?.();
     await Promise.all(this.loads.map(async (l) => (l.report = await l.load.done)));
     if (mesh.failure) throw mesh.failure;
   }
@@ -122,7 +128,7 @@ export class LiveRun {
     const ms = this.options.warmUpMs ?? DEFAULT_WARM_UP_MS;
     if (ms <= 0) return;
     const scenario = shortenScenario({ ...this.scenario, faults: [], load: warmUpLoads(this.scenario) }, ms);
-    const warming = (this.warming = new LiveRun(scenario, this.source, { ...this.options, warmUpMs: 0 }));
+    const warming = (this.warming = new LiveRun(scenario, this.source, { seed: this.options.seed, warmUpMs: 0 }));
     try {
       await warming.run();
     } finally {

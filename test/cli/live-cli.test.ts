@@ -68,16 +68,20 @@ describe('faultline run --mode live', () => {
     expect(r.stderr).toContain('stopped by SIGINT');
   }, 120_000);
 
-  it('SIGTERM writes the partial report to --out and exits 143', async () => {
+  it('SIGTERM while the mesh is still starting ends the run before its load, writes the report to --out and exits 143', async () => {
     const out = join(dir, 'out');
-    const r = await interrupt('SIGTERM', ['--out', out]);
+    const r = await interrupt('SIGTERM', ['--out', out], 'starting');
     expect(r.code).toBe(143);
     expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).interrupted).toBe(true);
   }, 120_000);
 });
 
-/** Runs an hour-long live scenario, sends `signal` a second into its load, and collects the outcome. */
-async function interrupt(signal: 'SIGINT' | 'SIGTERM', args: string[]) {
+/**
+ * Runs an hour-long live scenario, sends `signal` a second into its load (or, `starting`, as
+ * soon as the run listens for signals, while its certificates and servers come up), and
+ * collects the outcome.
+ */
+async function interrupt(signal: 'SIGINT' | 'SIGTERM', args: string[], when: 'load' | 'starting' = 'load') {
   const file = scenario(`long-${signal}.yaml`, '50/s', '1h', `  success: ['rate>0.5']`);
   const child = spawn(process.execPath, ['--import', 'tsx', SOURCE, 'run', file, '--mode', 'live', '--warm-up', '0s', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -85,9 +89,10 @@ async function interrupt(signal: 'SIGINT' | 'SIGTERM', args: string[]) {
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  // The line that says the run has begun comes once the run listens for signals.
-  for (let i = 0; i < 1200 && !stderr.includes('faultline: running'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  // 'running': the run listens for signals; 'load started': its servers are up and the load runs.
+  const line = when === 'load' ? 'load started' : 'faultline: running';
+  for (let i = 0; i < 1800 && !stderr.includes(line); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  if (when === 'load') await new Promise((resolve) => setTimeout(resolve, 1000));
   child.kill(signal);
   const code = await Promise.race([exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 60_000))]);
   if (code === 'hung') child.kill('SIGKILL');
