@@ -215,6 +215,20 @@ export function isTargeted(fault: Fault): fault is TargetedFault {
   return fault.kind !== 'ca-outage';
 }
 
+/**
+ * One threshold, as k6 writes it: an expression (`p(99)<500`), or the object form whose
+ * `abortOnFail` makes it a stop condition — evaluated while the run goes (after
+ * `delayAbortEval`), it ends the run and removes its faults the moment it fails.
+ */
+const ThresholdEntry = z.union([
+  z.string(),
+  z.strictObject({
+    threshold: z.string().meta({ description: "k6's expression, e.g. p(99)<500 or rate>0.99." }),
+    abortOnFail: z.boolean().default(false).meta({ description: 'Stop the run (and remove its faults) as soon as this threshold fails while it runs.' }),
+    delayAbortEval: Duration.default(0).meta({ description: 'How long into the run before the stop condition is evaluated, so that it has data.' }),
+  }),
+]);
+
 /** The whole scenario file. */
 export const ScenarioSchema = z.strictObject({
   version: z.literal(1).meta({ description: 'Format version; 1.' }),
@@ -228,7 +242,7 @@ export const ScenarioSchema = z.strictObject({
   security: Security.default(Security.parse({})),
   load: z.record(Name, Load),
   faults: z.array(Fault).default([]),
-  thresholds: z.record(z.string(), z.array(z.string()).min(1)).default({}),
+  thresholds: z.record(z.string(), z.array(ThresholdEntry).min(1)).default({}),
   report: z
     .strictObject({ resolution: duration({ min: MIN_RESOLUTION_MS }, 'Width of the time-series buckets of the report.').default(1000) })
     .default({ resolution: 1000 }),

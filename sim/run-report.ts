@@ -8,6 +8,7 @@ import { REPORT_SCHEMA, type EdgeStats, type FaultRecovery, type LoadStats, type
 import { evaluateThresholds } from '../reports/thresholds.js';
 import { round3 } from '../reports/time-series.js';
 import type { Scenario } from '../scenarios/schema.js';
+import { thresholdExpressions } from '../scenarios/threshold-entries.js';
 import type { Instance, InstanceWork } from './instance.js';
 import type { EntryMetrics } from './load-runner.js';
 import type { ScenarioSource } from './run-simulation.js';
@@ -84,7 +85,7 @@ export function buildRunReport(run: RunOutcome): RunReport {
   };
   report.entry = withLoadAttempts(report.entry, loadEdges(report, scenario));
   report.recovery = faultRecoveries(run.faults, entry.recovery.finish(endMs), report);
-  report.thresholds = evaluateThresholds(scenario.thresholds, metricSource(run, report.recovery));
+  report.thresholds = evaluateThresholds(thresholdExpressions(scenario.thresholds), metricSource(run, report.recovery));
   report.ok = report.thresholds.every((t) => t.ok);
   return report;
 }

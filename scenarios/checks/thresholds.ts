@@ -6,21 +6,22 @@ import { parseMetricSelector, parseThresholdExpression, ThresholdSyntaxError } f
 import type { MetricSelector } from '../../reports/thresholds.js';
 import type { IssueDraft } from '../issue-draft.js';
 import type { Scenario } from '../schema.js';
+import { thresholdExpression } from '../threshold-entries.js';
 import { callEdges } from './call-graph.js';
 import { referenceIssue } from './reference-issue.js';
 
 /** An issue for each threshold key or expression that does not parse, and each tag value that names nothing. */
 export function checkThresholds(scenario: Scenario): IssueDraft[] {
   const known = targets(scenario);
-  return Object.entries(scenario.thresholds).flatMap(([key, expressions]) => {
+  return Object.entries(scenario.thresholds).flatMap(([key, entries]) => {
     const path = ['thresholds', key];
     const selector = attempt(() => parseMetricSelector(key));
     if (selector instanceof ThresholdSyntaxError) return [{ ...syntaxIssue(path, selector), atKey: true }];
     return [
       ...tagIssues(known, selector, path),
-      ...expressions.flatMap((expression, i) => {
-        const parsed = attempt(() => parseThresholdExpression(expression, selector.metric));
-        return parsed instanceof ThresholdSyntaxError ? [syntaxIssue([...path, i], parsed)] : [];
+      ...entries.flatMap((entry, i) => {
+        const parsed = attempt(() => parseThresholdExpression(thresholdExpression(entry), selector.metric));
+        return parsed instanceof ThresholdSyntaxError ? [syntaxIssue(typeof entry === 'string' ? [...path, i] : [...path, i, 'threshold'], parsed)] : [];
       }),
     ];
   });

@@ -92,7 +92,7 @@ export const EXAMPLE = {
     { kind: 'blackhole', service: 'db', at: '600ms', for: '100ms' },
     { kind: 'ca-outage', at: '100ms', for: '100ms' },
   ],
-  thresholds: { latency: ['p(99)<500'] },
+  thresholds: { latency: ['p(99)<500', { threshold: 'p(50)<400', abortOnFail: true, delayAbortEval: '100ms' }] },
   report: { resolution: '100ms' },
 };
 
