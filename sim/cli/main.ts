@@ -22,6 +22,8 @@ import { ExitCode, RunError, UsageError } from './exit-codes.js';
 import { MAIN_HELP, RUN_HELP, SCHEMA_HELP, VALIDATE_HELP } from './help.js';
 import { ProgressBar } from './progress-bar.js';
 import { scenarioFiles } from './scenario-files.js';
+import { validateFile } from './validate-file.js';
+import { TargetFileError } from '../staging/target-file-error.js';
 
 const HELP: Record<string, string> = { run: RUN_HELP, validate: VALIDATE_HELP, schema: SCHEMA_HELP };
 
@@ -199,8 +201,7 @@ function validateCommand(args: string[]): number {
   let code: number = ExitCode.Ok;
   for (const file of scenarioFiles(positionals)) {
     try {
-      const { scenario } = loadScenarioFile(file);
-      process.stdout.write(`✓ ${file}: ${scenario.name}\n`);
+      process.stdout.write(`${validateFile(file)}\n`);
     } catch (error) {
       code = reportError(error);
     }
@@ -226,7 +227,7 @@ function asUsage<T>(parse: () => T): T {
 }
 
 function reportError(error: unknown): number {
-  if (isScenarioError(error)) {
+  if (isScenarioError(error) || error instanceof TargetFileError) {
     process.stderr.write(`${error.message}\n`);
     return ExitCode.BadInput;
   }
