@@ -1,5 +1,5 @@
 /** How a scenario issue reads in an error message: a located line and a code frame. */
-import type { ScenarioIssue } from './scenario-error.js';
+import type { LocatedIssue } from './scenario-error.js';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const FRAME_WIDTH = 100;
@@ -20,12 +20,12 @@ export function formatPath(path: readonly (string | number)[]): string {
  * found Y) — did you mean "s"?` (no path for the top level), then, when the source is given, the offending line with a
  * caret under the column.
  */
-export function formatIssues(issues: readonly ScenarioIssue[], source?: string): string {
+export function formatIssues(issues: readonly LocatedIssue[], source?: string): string {
   const lines = source?.split('\n');
   return issues.map((issue) => formatIssue(issue, lines)).join('\n');
 }
 
-function formatIssue(issue: ScenarioIssue, lines: readonly string[] | undefined): string {
+function formatIssue(issue: LocatedIssue, lines: readonly string[] | undefined): string {
   const details = [issue.expected && `expected ${issue.expected}`, issue.found && `found ${issue.found}`].filter(Boolean);
   const head =
     `${issue.file}:${issue.line}:${issue.column}: ${issue.path.length > 0 ? `${formatPath(issue.path)}: ` : ''}${issue.message}` +

@@ -1,8 +1,8 @@
 /** An issue found in the key tree, before it is given a line and column in the file. */
-import type { ScenarioIssue } from './scenario-error.js';
+import type { LocatedIssue, ScenarioErrorCode } from './scenario-error.js';
 
-/** A {@link ScenarioIssue} without its position, which the parser fills in from `path`. */
-export type IssueDraft = Omit<ScenarioIssue, 'file' | 'line' | 'column'> & {
+/** A located issue without its position, which the parser fills in from `path` (a scenario's by default). */
+export type IssueDraft<C extends string = ScenarioErrorCode> = Omit<LocatedIssue<C>, 'file' | 'line' | 'column'> & {
   /** Point at the key that ends `path` rather than at its value (unknown keys, bad names of entries). */
   atKey?: boolean;
   /**

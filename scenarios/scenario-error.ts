@@ -20,9 +20,13 @@ export type ScenarioErrorCode =
   /** The file is beyond a limit of the format: too large, or nested too deeply. */
   | 'FL_SCENARIO_LIMIT';
 
-/** One problem, located in the file. */
-export interface ScenarioIssue {
-  code: ScenarioErrorCode;
+/**
+ * One problem, located in a file; `C` is the error family's codes. Scenario files use
+ * {@link ScenarioIssue}; other YAML files faultline reads (a staging target file) reuse the
+ * same shape, positions and formatting with codes of their own.
+ */
+export interface LocatedIssue<C extends string = string> {
+  code: C;
   file: string;
   /** 1-based line of the offending node (for an unknown key, of the key itself). */
   line: number;
@@ -36,6 +40,9 @@ export interface ScenarioIssue {
   /** The nearest valid name, when the problem looks like a typo. */
   suggestion?: string;
 }
+
+/** One problem of a scenario file, located in the file. */
+export type ScenarioIssue = LocatedIssue<ScenarioErrorCode>;
 
 /** When one error holds issues of several kinds, its `code` is the first of these present. */
 const PRECEDENCE: readonly ScenarioErrorCode[] = [
@@ -80,7 +87,7 @@ export class ScenarioError extends Error {
 }
 
 /** The order issues are reported in: by line, then column. */
-export function byPosition(a: ScenarioIssue, b: ScenarioIssue): number {
+export function byPosition(a: LocatedIssue, b: LocatedIssue): number {
   return a.line - b.line || a.column - b.column;
 }
 

@@ -2,7 +2,9 @@
 import { isAlias, isMap, isScalar, isSeq, visit } from 'yaml';
 import type { Alias, Document, Node, Pair, YAMLMap } from 'yaml';
 import type { IssueDraft } from '../issue-draft.js';
-import type { ScenarioIssue } from '../scenario-error.js';
+import { MAX_REPORTED_ISSUES } from '../limits.js';
+import { byPosition } from '../scenario-error.js';
+import type { LocatedIssue } from '../scenario-error.js';
 import { issueAt } from './yaml-source.js';
 import type { YamlSource } from './yaml-source.js';
 
@@ -18,10 +20,19 @@ interface Reached {
  * itself with `atKey`), or of the nearest enclosing node when the path names something the
  * file does not have (a missing key, a default). A draft's `suggest` is left to the caller.
  */
-export function locateIssue(source: YamlSource, { atKey, suggest: _later, ...draft }: IssueDraft): ScenarioIssue {
+export function locateIssue<C extends string>(source: YamlSource, { atKey, suggest: _later, ...draft }: IssueDraft<C>): LocatedIssue<C> {
   const { node, key } = walk(source, draft.path);
   const target = (atKey ? key : node) ?? node ?? key;
-  return issueAt(source, target?.range?.[0] ?? 0, draft);
+  return issueAt<C>(source, target?.range?.[0] ?? 0, draft);
+}
+
+/**
+ * Locates every draft and sorts them by position; the suggestions of those that will be
+ * reported (the first {@link MAX_REPORTED_ISSUES}) are worked out, the others' never are.
+ */
+export function locateDrafts<C extends string>(source: YamlSource, drafts: readonly IssueDraft<C>[]): LocatedIssue<C>[] {
+  const located = drafts.map((draft) => ({ draft, issue: locateIssue(source, draft) })).sort((a, b) => byPosition(a.issue, b.issue));
+  return located.map(({ draft, issue }, i) => (draft.suggest && i < MAX_REPORTED_ISSUES ? { ...issue, suggestion: draft.suggest() } : issue));
 }
 
 function walk(source: YamlSource, path: readonly (string | number)[]): Reached {

@@ -49,7 +49,7 @@ function checkDepth(tokens: readonly CST.Token[], text: string, file: string, li
     column: Math.max(1, col),
     path: deep.path,
     message: `mappings and lists nested more than ${MAX_NESTING_DEPTH} deep`,
-    expected: `at most ${MAX_NESTING_DEPTH} levels (a scenario needs about 10)`,
+    expected: `at most ${MAX_NESTING_DEPTH} levels (faultline's files need about 10)`,
   };
   throw new ScenarioError([issue], text);
 }
@@ -74,7 +74,7 @@ function composeOne(tokens: readonly CST.Token[], text: string): Document.Parsed
 }
 
 function syntaxIssue(source: YamlSource, error: YAMLError): ScenarioIssue {
-  const message = error.code === 'MULTIPLE_DOCS' ? 'a second YAML document; a scenario file holds exactly one' : error.message;
+  const message = error.code === 'MULTIPLE_DOCS' ? 'a second YAML document; the file must hold exactly one' : error.message;
   return issueAt(source, error.pos[0], { code: 'FL_SCENARIO_SYNTAX', path: [], message });
 }
 

@@ -61,7 +61,8 @@ the exit code is 130 or 143.`;
 export const VALIDATE_HELP = `faultline validate PATH...
 
 Parses and checks each scenario file: YAML syntax, the schema, and references between
-services, loads, faults and thresholds. A folder stands for the .yaml, .yml and .json files
+services, loads, faults and thresholds. A staging target file (a file with allowHosts) is
+checked as one: its schema, and that every URL in it is allowed by its allowHosts. A folder stands for the .yaml, .yml and .json files
 below it, at any depth (not *schema.json, hidden entries or node_modules). Prints the
 problems with their file, line, column and key path, the first 20 per file. Exit code 0
 when every file is valid, 2 otherwise.

@@ -21,6 +21,8 @@ import { ExitCode, RunError, UsageError } from './exit-codes.js';
 import { MAIN_HELP, RUN_HELP, SCHEMA_HELP, VALIDATE_HELP } from './help.js';
 import { ProgressBar } from './progress-bar.js';
 import { scenarioFiles } from './scenario-files.js';
+import { validateFile } from './validate-file.js';
+import { TargetFileError } from '../staging/target-file-error.js';
 
 const HELP: Record<string, string> = { run: RUN_HELP, validate: VALIDATE_HELP, schema: SCHEMA_HELP };
 
@@ -197,8 +199,7 @@ function validateCommand(args: string[]): number {
   let code: number = ExitCode.Ok;
   for (const file of scenarioFiles(positionals)) {
     try {
-      const { scenario } = loadScenarioFile(file);
-      process.stdout.write(`✓ ${file}: ${scenario.name}\n`);
+      process.stdout.write(`${validateFile(file)}\n`);
     } catch (error) {
       code = reportError(error);
     }
@@ -224,7 +225,7 @@ function asUsage<T>(parse: () => T): T {
 }
 
 function reportError(error: unknown): number {
-  if (isScenarioError(error)) {
+  if (isScenarioError(error) || error instanceof TargetFileError) {
     process.stderr.write(`${error.message}\n`);
     return ExitCode.BadInput;
   }

@@ -7,7 +7,7 @@ import { runSimulation } from '../../sim/run-simulation.js';
 
 const REPO = join(import.meta.dirname, '../..');
 const FILES = readdirSync(join(REPO, 'scenarios'), { recursive: true, encoding: 'utf8' })
-  .filter((f) => f.endsWith('.yaml'))
+  .filter((f) => f.endsWith('.yaml') && !f.startsWith('staging/')) // staging/ holds staging target files
   .map((f) => `scenarios/${f}`)
   .sort();
 
