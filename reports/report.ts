@@ -77,8 +77,9 @@ export interface ServiceStats extends CallStats {
 /** A policy's state change on the run's timeline. */
 export interface TimelineEvent {
   at_ms: number;
-  kind: PolicyEventKind;
-  /** The edge whose policy changed state; null for a certificate event. */
+  /** A policy's state change, a certificate's, or a Toxiproxy toxic added or removed (live and staging runs). */
+  kind: PolicyEventKind | ToxicEventKind;
+  /** The edge whose policy changed state (or whose proxy got a toxic); null for a certificate event. */
   edge: string | null;
   /** The service whose workload certificate was rotated or found expired; null for an edge's event. */
   service: string | null;
@@ -86,7 +87,13 @@ export interface TimelineEvent {
   caller_instance: number;
   /** The callee instance ejected or returned; -1 for an edge-wide breaker or a certificate event. */
   instance: number;
+  /** For a toxic event: the proxy and the toxic's name (as Toxiproxy's API lists them). */
+  proxy?: string;
+  toxic?: string;
 }
+
+/** A Toxiproxy toxic put on a proxy, or taken off, by the run. */
+export type ToxicEventKind = 'toxic-added' | 'toxic-removed';
 
 /** What an edge's policies did, summed over its calling instances. */
 export interface EdgePolicyStats {
@@ -231,7 +238,7 @@ export interface LiveRunStats {
 export interface RunReport {
   schema: typeof REPORT_SCHEMA;
   scenario: { name: string; description: string; file: string; sha256: string };
-  mode: 'sim' | 'live';
+  mode: 'sim' | 'live' | 'staging';
   seed: number;
   /** Present and true when the run was stopped before its end (SIGINT, SIGTERM): the figures cover what ran. */
   interrupted?: true;
@@ -254,4 +261,42 @@ export interface RunReport {
   ok: boolean;
   /** Live mode only: how far to trust the figures. */
   live?: LiveRunStats;
+  /** Staging runs only: what the run did to the staging mesh. */
+  staging?: StagingRunStats;
+}
+
+/** A toxic a staging run put on a Toxiproxy proxy, and when it was there (ms from the load's start; null: never). */
+export interface StagingToxic {
+  fault: number;
+  api: string;
+  proxy: string;
+  toxic: string;
+  type: string;
+  stream: 'upstream' | 'downstream';
+  added_ms: number | null;
+  removed_ms: number | null;
+}
+
+/** What ended a staging run early. */
+export interface StagingStop {
+  reason: 'stop-condition' | 'max-duration' | 'signal' | 'fault-injection-failed';
+  at_ms: number;
+  /** The stop condition that failed (reason `stop-condition`). */
+  metric?: string;
+  expression?: string;
+  observed?: number | null;
+  /** What went wrong (reason `fault-injection-failed`). */
+  detail?: string;
+}
+
+/** The staging section of a report. */
+export interface StagingRunStats {
+  target: string;
+  run_id: string;
+  toxics: StagingToxic[];
+  /** Thresholds on a service's or edge's traffic: not observable from outside the mesh, not judged. */
+  unobservable_thresholds: string[];
+  /** Toxics of earlier runs (killed, or dead) that this run removed before it started. */
+  orphans_removed: number;
+  stopped: StagingStop | null;
 }

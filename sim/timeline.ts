@@ -1,11 +1,11 @@
 import type { PolicyEventKind } from '../proxy-core/health/policy-event.js';
-import type { TimelineEvent } from '../reports/report.js';
+import type { TimelineEvent, ToxicEventKind } from '../reports/report.js';
 import { round3 } from '../reports/time-series.js';
 
 /** Most events a report keeps; later ones are counted, not kept, so memory stays bounded. */
 export const MAX_TIMELINE_EVENTS = 10_000;
 
-/** The policies' state changes over a run (breakers opening, hosts ejected, certificates rotated or expired), in time order. */
+/** The policies' state changes over a run (breakers opening, hosts ejected, certificates rotated or expired, toxics added and removed), in time order. */
 export class Timeline {
   readonly events: TimelineEvent[] = [];
   /** Events beyond {@link MAX_TIMELINE_EVENTS}, counted only. */
@@ -19,6 +19,14 @@ export class Timeline {
   /** Records that `service`'s workload certificate was rotated, or was found expired when a connection needed it. */
   recordCertificate(kind: 'certificate-rotated' | 'certificate-expired', service: string, atMs: number): void {
     this.push({ at_ms: round3(atMs), kind, edge: null, service, caller_instance: -1, instance: -1 });
+  }
+
+  /**
+   * Records that the run put toxic `toxic` on Toxiproxy proxy `proxy` (or took it off), for
+   * a fault on `target`: a service (`service` set) or a `caller->callee` edge (`edge` set).
+   */
+  recordToxic(kind: ToxicEventKind, target: { service?: string; edge?: string }, proxy: string, toxic: string, atMs: number): void {
+    this.push({ at_ms: round3(atMs), kind, edge: target.edge ?? null, service: target.service ?? null, caller_instance: -1, instance: -1, proxy, toxic });
   }
 
   private push(event: TimelineEvent): void {

@@ -8,6 +8,8 @@ export const ExitCode = {
   BadInput: 2,
   /** The run itself could not be carried out. */
   RunFailed: 3,
+  /** A stop condition (a threshold marked abortOnFail) failed while the run went: it was ended, its faults removed. */
+  StoppedByCondition: 4,
   /** Stopped by SIGINT (Ctrl-C): 128 + 2, as shells report it; the partial report is written. */
   Interrupted: 130,
   /** Stopped by SIGTERM: 128 + 15, as shells report it; the partial report is written. */

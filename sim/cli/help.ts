@@ -6,18 +6,21 @@ Usage
   faultline run FILE [options]      simulate a scenario (or run it live) and check its thresholds
   faultline validate PATH...        check scenario files, or the folders of them, without running
   faultline schema                  print the scenario JSON Schema (for editors)
+  faultline clean --target FILE     remove the toxics that killed staging runs left behind
   faultline help [COMMAND]          show help for a command
 
 Examples
   faultline run scenarios/three-tier-shop.yaml
   faultline run scenarios/cascades/retry-storm-naive.yaml --seed 7 --json > report.json
   faultline run scenarios/three-tier-shop.yaml --mode live --duration 30s
+  faultline run scenarios/three-tier-shop.yaml --mode staging --target staging.yaml --dry-run
   faultline validate scenarios/
 
 Exit codes
   0  every threshold held          2  bad input (usage, a scenario that does not validate,
   1  a threshold failed               or one too large to run here)
   3  the run could not be carried out
+  4  a stop condition (a threshold marked abortOnFail) ended a staging run
   130, 143  stopped by SIGINT, SIGTERM: the report written covers what ran (interrupted)
 
 Environment
@@ -39,6 +42,14 @@ Options
                     real time, the faults on the real clock. Takes as long as the load.
                     both: sim, then live, printed side by side with where they disagree;
                     exit 0 only when both hold every threshold
+                    staging: the load from this machine against a real staging mesh,
+                    the faults through its Toxiproxy APIs (needs --target)
+  --target FILE     staging: the target file (entry URLs, allowHosts, Toxiproxy proxies,
+                    maxDuration); anything outside allowHosts is refused before the run
+  --dry-run         staging: print the plan (every toxic, proxy, time, the load, the stop
+                    conditions) and touch nothing
+  --state-dir DIR   staging: where run journals are kept (default .faultline, or
+                    $FAULTLINE_STATE_DIR); a killed run's toxics are found from them
   --duration D      cut the load to D (30s, 2m, 1m30s); faults after D are reported as
                     skipped
   --warm-up D       live: drive a throwaway copy of the mesh for D first (default 3s), so
@@ -57,6 +68,18 @@ Options
 A progress bar appears on a terminal when a run takes longer than a second. Ctrl-C (SIGINT)
 or SIGTERM stops the run: its report so far is printed or written, marked interrupted, and
 the exit code is 130 or 143.`;
+
+export const CLEAN_HELP = `faultline clean --target FILE [--all] [--state-dir DIR] [--json]
+
+Removes, from every Toxiproxy API of the staging target FILE, the toxics of faultline runs
+that are over: runs journaled here (in --state-dir, default .faultline) that ended or whose
+process is gone — a run killed with SIGKILL — and any run past its deadline (its start plus
+the target's maxDuration and 5 minutes, written in each toxic's name). Toxics of runs that
+may still be going are listed and left alone; --all removes them too. Every staging run does
+this sweep before it starts. Prints what it removed; exit 0.
+
+Example
+  faultline clean --target scenarios/staging/shop-staging.yaml`;
 
 export const VALIDATE_HELP = `faultline validate PATH...
 

@@ -18,13 +18,13 @@ import { SimulationRun } from '../run-simulation.js';
 import { attachNegativeSeed, checkOutDir, parseDurationOption, parseSeed } from './arguments.js';
 import { shortenScenario } from '../shorten-scenario.js';
 import { ExitCode, RunError, UsageError } from './exit-codes.js';
-import { MAIN_HELP, RUN_HELP, SCHEMA_HELP, VALIDATE_HELP } from './help.js';
+import { CLEAN_HELP, MAIN_HELP, RUN_HELP, SCHEMA_HELP, VALIDATE_HELP } from './help.js';
 import { ProgressBar } from './progress-bar.js';
 import { scenarioFiles } from './scenario-files.js';
 import { validateFile } from './validate-file.js';
 import { TargetFileError } from '../staging/target-file-error.js';
 
-const HELP: Record<string, string> = { run: RUN_HELP, validate: VALIDATE_HELP, schema: SCHEMA_HELP };
+const HELP: Record<string, string> = { run: RUN_HELP, validate: VALIDATE_HELP, schema: SCHEMA_HELP, clean: CLEAN_HELP };
 
 /** Runs the CLI with `argv` (without node and the script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -46,6 +46,8 @@ function dispatchCommand(argv: string[]): number | Promise<number> {
       return runCommand(rest);
     case 'validate':
       return validateCommand(rest);
+    case 'clean':
+      return loadStagingMode().then((m) => m.cleanCommand(rest));
     case 'schema':
       return print(JSON.stringify(z.toJSONSchema(ScenarioSchema, { io: 'input' }), null, 2));
     default:
@@ -68,11 +70,15 @@ async function runCommand(args: string[]): Promise<number> {
         'allow-large': { type: 'boolean', default: false },
         duration: { type: 'string' },
         'warm-up': { type: 'string' },
+        target: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        'state-dir': { type: 'string' },
       },
     }),
   );
   if (positionals.length !== 1) throw new UsageError(`'run' takes one scenario file, got ${positionals.length}. Run 'faultline help run'.`);
-  if (values.mode !== 'sim' && values.mode !== 'live' && values.mode !== 'both') throw new UsageError(`--mode must be 'sim', 'live' or 'both', got '${values.mode}'.`);
+  if (values.mode !== 'sim' && values.mode !== 'live' && values.mode !== 'both' && values.mode !== 'staging') throw new UsageError(`--mode must be 'sim', 'live', 'both' or 'staging', got '${values.mode}'.`);
+  if (values.mode !== 'staging' && (values.target !== undefined || values['dry-run'] || values['state-dir'] !== undefined)) throw new UsageError(`--target, --dry-run and --state-dir are for --mode staging.`);
   const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
   const durationMs = values.duration === undefined ? undefined : parseDurationOption('--duration', values.duration);
   const warmUpMs = values['warm-up'] === undefined ? undefined : parseDurationOption('--warm-up', values['warm-up'], true);
@@ -81,6 +87,10 @@ async function runCommand(args: string[]): Promise<number> {
   const loaded = loadScenarioFile(positionals[0]);
   if (durationMs !== undefined) loaded.scenario = shortenScenario(loaded.scenario, durationMs);
   if (values.mode === 'live') return liveCommand(loaded, seed, warmUpMs, values);
+  if (values.mode === 'staging') {
+    const staging = await loadStagingMode();
+    return staging.stagingCommand(loaded, { target: values.target, dryRun: values['dry-run'], stateDir: values['state-dir'], seed, json: values.json, quiet: values.quiet, finish: (report, signal) => finish(report, signal, values) });
+  }
   const cost = estimateCost(loaded.scenario);
   const problems = costProblems(loaded.scenario, cost, values['allow-large']);
   if (problems.length > 0) throw new ScenarioTooLargeError(loaded.file, problems);
@@ -152,6 +162,14 @@ async function bothCommand(loaded: ReturnType<typeof loadScenarioFile>, seed: nu
   return sim.ok && live.ok ? ExitCode.Ok : ExitCode.ThresholdFailed;
 }
 
+let stagingMode: typeof import('./staging-command.js') | null = null;
+
+/** Staging's code (the Toxiproxy client, the load generator), loaded only for a staging run or `clean`. */
+async function loadStagingMode(): Promise<typeof import('./staging-command.js')> {
+  stagingMode ??= await import('./staging-command.js');
+  return stagingMode;
+}
+
 /** Live mode's code, loaded only for a live run: its clients, servers and X.509 library would slow every simulated run's start. */
 function loadLiveMode(): Promise<typeof import('./run-live.js')> {
   return import('./run-live.js');
@@ -163,7 +181,7 @@ function finish(report: RunReport, signal: NodeJS.Signals | null, values: Output
   if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else if (!values.quiet) process.stdout.write(`${renderSummary(report, { color: shouldUseColor(process.stdout, process.env) })}\n`);
   if (signal !== null) {
-    process.stderr.write(`faultline: stopped by ${signal} at ${(report.engine.simulated_ms / 1000).toFixed(1)} s ${report.mode === 'sim' ? 'simulated' : 'of live load'}; the report covers what ran (interrupted: true)\n`);
+    process.stderr.write(`faultline: stopped by ${signal} at ${(report.engine.simulated_ms / 1000).toFixed(1)} s ${report.mode === 'sim' ? 'simulated' : `of ${report.mode} load`}; the report covers what ran (interrupted: true)\n`);
     return signal === 'SIGINT' ? ExitCode.Interrupted : ExitCode.Terminated;
   }
   return report.ok ? ExitCode.Ok : ExitCode.ThresholdFailed;
@@ -225,6 +243,8 @@ function asUsage<T>(parse: () => T): T {
 }
 
 function reportError(error: unknown): number {
+  const staging = stagingMode?.stagingErrorCode(error);
+  if (staging !== undefined && staging !== null) return staging;
   if (isScenarioError(error) || error instanceof TargetFileError) {
     process.stderr.write(`${error.message}\n`);
     return ExitCode.BadInput;
@@ -255,7 +275,7 @@ function print(text: string): number {
 }
 
 function suggestCommand(command: string): string {
-  const near = nearestName(command, ['run', 'validate', 'schema', 'help']);
+  const near = nearestName(command, ['run', 'validate', 'schema', 'clean', 'help']);
   return near ? ` (did you mean '${near}'?)` : '';
 }
 
