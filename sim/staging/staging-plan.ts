@@ -62,6 +62,8 @@ export interface StagingPlan {
   readonly toxics: readonly PlannedToxic[];
   readonly headerFaults: readonly PlannedHeaders[];
   readonly loads: readonly PlannedLoad[];
+  /** Every Toxiproxy API of the target: swept for orphans before the run, used or not. */
+  readonly apis: readonly string[];
   /** The Toxiproxy APIs and the proxies on each that the plan uses. */
   readonly proxiesByApi: ReadonlyMap<string, ReadonlySet<string>>;
   /** Thresholds on what only the mesh sees (a service's or an edge's traffic): not judged from outside. */
@@ -152,6 +154,7 @@ export function buildStagingPlan(scenario: Scenario, loaded: LoadedTarget, runId
     toxics,
     headerFaults,
     loads,
+    apis: target.toxiproxy.map((t) => t.api.replace(/\/+$/, '')),
     proxiesByApi,
     unobservable: Object.keys(thresholdExpressions(scenario.thresholds)).filter(insideTheMesh),
     stopConditions: stopConditions(scenario).filter((c) => !insideTheMesh(c.metric)),

@@ -94,7 +94,7 @@ export class StagingRun {
     readonly plan: StagingPlan,
     private readonly options: StagingRunOptions,
   ) {
-    this.fleet = new ToxiproxyFleet([...plan.proxiesByApi.keys()]);
+    this.fleet = new ToxiproxyFleet(plan.apis);
     this.toxics = plan.toxics.map((planned) => ({ planned, work: Promise.resolve(), addedMs: null, removedMs: null, requested: false, removing: false }));
     this.layout = { zones: scenario.zones, services: new Map(Object.keys(scenario.services).map((name) => [name, { name, instances: [] }])) };
     this.faults = faultSpans(scenario, this.layout);
@@ -116,7 +116,7 @@ export class StagingRun {
   async run(): Promise<void> {
     const missing = await this.fleet.preflight(this.plan.proxiesByApi);
     if (missing.length > 0) throw new StagingPreflightError(this.options.targetFile, missing);
-    this.sweep = await sweepOrphans(this.fleet, [...this.plan.proxiesByApi.keys()], { journalDir: this.options.journalDir, ownRunId: this.plan.runId, nowEpochMs: Date.now() });
+    this.sweep = await sweepOrphans(this.fleet, this.plan.apis, { journalDir: this.options.journalDir, ownRunId: this.plan.runId, nowEpochMs: Date.now() });
     for (const t of this.sweep.removed) this.options.log?.(`removed orphaned toxic ${t.toxic} from ${t.proxy} at ${t.api}: ${t.why}`);
     for (const t of this.sweep.leftAlone) this.options.log?.(`left toxic ${t.toxic} on ${t.proxy} at ${t.api}: ${t.why}`);
     if (this.signalled) return;
