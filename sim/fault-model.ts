@@ -52,10 +52,13 @@ export class FaultModel {
     private readonly allInstances: readonly FaultTarget[],
   ) {}
 
-  /** Schedules the start and end of every fault with a target (a CA outage is the identity model's). */
-  schedule(faults: readonly AnyFault[], rng: Rng): void {
+  /**
+   * Schedules the start and end of every fault with a target (a CA outage is the identity
+   * model's), but those whose index is in `elsewhere` (live mode's proxies inject them).
+   */
+  schedule(faults: readonly AnyFault[], rng: Rng, elsewhere?: ReadonlySet<number>): void {
     faults.forEach((fault, i) => {
-      if (!isTargeted(fault)) return;
+      if (!isTargeted(fault) || elsewhere?.has(i)) return;
       const active = new ActiveFault(fault, this.zones, rng.fork(`fault/${i}`));
       this.clock.schedule(fault.at, (f) => this.start(f), active);
       this.clock.schedule(fault.at + fault.for, (f) => this.stop(f), active);

@@ -25,6 +25,7 @@ import type { WorkloadCertificate } from '../../proxy-core/identity/certificate-
 import type { Pool } from 'undici';
 import { credentials, type ChannelCredentials } from '@grpc/grpc-js';
 import type { TLSSocket } from 'node:tls';
+import { FaultProxies, type ProxiedEdge } from './fault-proxies.js';
 import { RunClock } from './run-clock.js';
 import type { InboundExchange } from './transport/inbound-exchange.js';
 import type { LiveUpstream } from './transport/live-upstream.js';
@@ -71,9 +72,10 @@ export interface LiveMeshOptions {
  * 127.0.0.1, every calling instance has its sidecar's routers (the control plane's, as in
  * the simulator), and every callee its inbound chain. It is the live twin of the
  * simulator's `World`, and owns the real clock, the random streams, the fault schedule and
- * the calls in flight. The faults are the simulator's own rules, applied where a mesh
- * applies them: latency, aborts, partitions and blackholes on the caller's side of the wire
- * (as Envoy's fault filter and Toxiproxy do), crashes and slowdowns at the instance.
+ * the calls in flight. The faults are applied where a mesh team applies them: latency as a
+ * Toxiproxy toxic on proxies between the sidecars and the instances (fault-proxies.ts);
+ * aborts, partitions and blackholes by the simulator's own rules on the caller's side of the
+ * wire (as Envoy's fault filter does); crashes and slowdowns at the instance.
  */
 export class LiveMesh {
   readonly clock = new RunClock();
@@ -93,6 +95,8 @@ export class LiveMesh {
   /** Real identities and mTLS (see {@link LiveMesh.secure}); null: plaintext. */
   security: LiveSecurity | null = null;
   private readonly upstreams = new Map<LiveEdge, LiveUpstream>();
+  /** The Toxiproxy proxies that carry the scenario's latency faults, null when it has none. */
+  private proxies: FaultProxies | null = null;
   private nextId = 1;
   private readonly ends: MessageEnds = { fromService: null, fromIndex: -1, fromZone: -1, to: null! };
 
@@ -175,12 +179,19 @@ export class LiveMesh {
         await instance.server.listen();
       }
     }
+    this.proxies = await FaultProxies.start(this.scenario, this.proxiedEdges(), this.rng.fork('toxiproxy'));
+  }
+
+  /** Every edge as the fault proxies see it. */
+  private proxiedEdges(): ProxiedEdge[] {
+    return [...this.edges.values()].map((edge) => ({ name: edge.name, to: edge.to, hosts: edge.callee.instances.length, port: (host: number) => edge.callee.instances[host].server!.port }));
   }
 
   /** The run begins: the clock reads 0 from now, and the fault schedule starts. */
   begin(): void {
     this.clock.startNow();
-    this.faults.schedule(this.scenario.faults, this.rng.fork('faults'));
+    this.faults.schedule(this.scenario.faults, this.rng.fork('faults'), this.proxies?.faultIndexes);
+    this.proxies?.schedule(this.clock, this.timeline, this.proxiedEdges());
     this.security?.schedule(this.scenario.faults);
   }
 
@@ -249,6 +260,7 @@ export class LiveMesh {
     this.clock.cancelAll();
     await Promise.all([...this.upstreams.values()].map((u) => u.destroy()));
     await Promise.all([...this.services.values()].flatMap((s) => s.instances.map((i) => i.server?.close(0))));
+    await this.proxies?.close();
   }
 
   /**
@@ -388,7 +400,7 @@ export class LiveMesh {
       const protocol = this.protocolOf(edge.to);
       const poolOptions = protocol === 'grpc' ? {} : this.poolOptions(edge);
       upstream = createUpstream(protocol, this.clock, {
-        origin: (host) => `http://127.0.0.1:${instances[host].server!.port}`,
+        origin: (host) => `http://127.0.0.1:${this.proxies?.portOf(edge.name, host) ?? instances[host].server!.port}`,
         poolOptions: () => poolOptions,
         grpcCredentials: () => this.grpcCredentials(edge),
         // With TLS, grpc-js sends the target's host as SNI; an IP there is deprecated (DEP0123): name the callee instead.

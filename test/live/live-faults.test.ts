@@ -1,6 +1,6 @@
 /**
  * The fault kinds on real sockets that test/live/live-run.test.ts (crash, latency, abort)
- * does not cover: a partition and a blackhole lose requests until the caller's timeout, a
+ * does not cover: a latency fault injected as a Toxiproxy toxic, a partition and a blackhole lose requests until the caller's timeout, a
  * slowdown stretches the instance's own work, and a CA outage that outlasts a certificate
  * makes new handshakes fail with the simulator's code.
  */
@@ -38,6 +38,24 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const CHAIN = `services:\n  front: { latency: 1ms, calls: [ { to: db } ] }\n  db: { latency: 10ms }\nmesh:\n  policies:\n    - { from: front, to: db, timeout: 300ms }`;
 
 describe('live faults', () => {
+  it('a latency fault goes through a Toxiproxy proxy in front of each callee instance: its toxic on for the window, in the timeline', async () => {
+    const mesh = await meshOf(`${CHAIN}\nfaults:\n  - { kind: latency, service: db, delay: 150ms, at: 1s, for: 2s }`);
+    await call(mesh); // a first call opens the connections (through the proxy) before the fault
+    await sleep(1200 - mesh.clock.now());
+    const during = await call(mesh);
+    expect(during.ms).toBeGreaterThanOrEqual(150); // db's answer waited for the toxic
+    expect(mesh.faults.anyRule).toBe(false); // and the sidecar's own latency rule is not also applied
+    await sleep(3100 - mesh.clock.now());
+    expect((await call(mesh)).outcome).toBe('ok');
+    const toxics = mesh.timeline.events.filter((e) => e.kind === 'toxic-added' || e.kind === 'toxic-removed');
+    expect(toxics.map((e) => [e.kind, e.service, e.proxy, e.toxic])).toEqual([
+      ['toxic-added', 'db', 'front->db#0', 'fault0-downstream'],
+      ['toxic-removed', 'db', 'front->db#0', 'fault0-downstream'],
+    ]);
+    expect(toxics[0].at_ms).toBeGreaterThanOrEqual(1000);
+    expect(toxics[1].at_ms).toBeGreaterThanOrEqual(3000);
+  }, 30_000);
+
   it('a partition between two services loses their calls: the caller times out, and recovers after it', async () => {
     const mesh = await meshOf(`${CHAIN}\nfaults:\n  - { kind: partition, service: db, at: 0s, for: 1500ms }`);
     const during = await call(mesh);

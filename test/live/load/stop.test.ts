@@ -31,7 +31,10 @@ describe('ending a live load', () => {
     const hung = server.arrivals.length - report.ok;
     expect(report.sent).toBe(20);
     expect(hung).toBeGreaterThan(0);
-    expect([report.interrupted, report.answered, report.stopped]).toEqual([hung, report.ok, false]);
+    // Every request is answered or interrupted; every one the server held is interrupted (on a
+    // starved machine some fast ones are too: they reach the server after the grace ended).
+    expect([report.interrupted + report.answered, report.answered, report.stopped]).toEqual([20, report.ok, false]);
+    expect(report.interrupted).toBeGreaterThanOrEqual(hung);
     await target.close();
     await server.close();
     expect(await handlesBackTo(before)).toEqual({});
@@ -51,20 +54,20 @@ describe('ending a live load', () => {
     // The load's own timers are gone as soon as it is done, before the target is closed.
     expect(await timers.pending()).toBe(0);
     timers.stop();
-    expect(clock.now() - stoppedAt).toBeLessThan(100);
+    expect(clock.now() - stoppedAt).toBeLessThan(1000); // not the 10 s window, nor gracefulStop's 30 s (seen: 219 ms at load 10 on 2 cores)
     expect(report.stopped).toBe(true);
     expect(report.sent).toBeGreaterThanOrEqual(10);
     expect([report.interrupted, report.answered]).toEqual([report.sent, 0]);
     expect(report.planned).toBeGreaterThanOrEqual(report.sent);
     expect(report.windowMs).toBeGreaterThanOrEqual(290);
     expect(report.windowMs).toBeLessThan(1000);
-    // The sends stopped.
-    await sleep(50);
-    const sent = server.arrivals.length;
-    await sleep(100);
-    expect(server.arrivals.length).toBe(sent);
-    // Cancelling reset the requests' connections.
-    expect(aborted.length).toBe(sent);
+    // The sends stopped: nothing reaches the server beyond what was sent before the stop (one
+    // written just before it may still land late on a starved machine).
+    await sleep(150);
+    expect(server.arrivals.length).toBeLessThanOrEqual(report.sent);
+    // Cancelling reset the requests' connections: every request the server got was aborted.
+    for (let i = 0; i < 100 && aborted.length < server.arrivals.length; i++) await sleep(10);
+    expect(aborted.length).toBe(server.arrivals.length);
     await target.close();
     await server.close();
     expect(await handlesBackTo(before)).toEqual({});

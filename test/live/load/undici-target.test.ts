@@ -30,6 +30,7 @@ describe('UndiciTarget', () => {
       const code = Number(req.url!.slice(1));
       if (code >= 200) res.writeHead(code).end('x'.repeat(100_000));
       else if (req.url === '/reset') req.socket.destroy();
+      else if (req.url === '/slow') setTimeout(() => res.writeHead(200).end('x'), 50);
       // '/hang': never answered
     });
   });
@@ -78,7 +79,10 @@ describe('UndiciTarget', () => {
   it('a request queued behind busy connections times out from its send, not from its connection', async () => {
     const target = new UndiciTarget(server.origin, { clock, timeoutMs: 100, connections: 1 });
     const first = send(target, request('/hang'));
-    const queued = send(target, request('/200'));
+    // Answered 50 ms after it reaches the server: counted from its send, it expires first (at
+    // 100 ms, the connection still busy or just freed); counted from its connection, at ~150 ms
+    // it would be answered in time.
+    const queued = send(target, request('/slow'));
     expect(await queued).toEqual({ outcome: 'timeout', status: 0 });
     expect(await first).toEqual({ outcome: 'timeout', status: 0 });
     await target.close();
