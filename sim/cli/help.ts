@@ -6,6 +6,7 @@ Usage
   faultline run FILE [options]      simulate a scenario (or run it live) and check its thresholds
   faultline validate PATH...        check scenario files, or the folders of them, without running
   faultline schema                  print the scenario JSON Schema (for editors)
+  faultline toxiproxy [options]     run a Toxiproxy-compatible fault proxy (HTTP API on 127.0.0.1:8474)
   faultline help [COMMAND]          show help for a command
 
 Examples

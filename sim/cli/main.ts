@@ -22,8 +22,9 @@ import { ExitCode, RunError, UsageError } from './exit-codes.js';
 import { MAIN_HELP, RUN_HELP, SCHEMA_HELP, VALIDATE_HELP } from './help.js';
 import { ProgressBar } from './progress-bar.js';
 import { scenarioFiles } from './scenario-files.js';
+import { TOXIPROXY_HELP, toxiproxyCommand } from './toxiproxy-command.js';
 
-const HELP: Record<string, string> = { run: RUN_HELP, validate: VALIDATE_HELP, schema: SCHEMA_HELP };
+const HELP: Record<string, string> = { run: RUN_HELP, validate: VALIDATE_HELP, schema: SCHEMA_HELP, toxiproxy: TOXIPROXY_HELP };
 
 /** Runs the CLI with `argv` (without node and the script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -47,6 +48,8 @@ function dispatchCommand(argv: string[]): number | Promise<number> {
       return validateCommand(rest);
     case 'schema':
       return print(JSON.stringify(z.toJSONSchema(ScenarioSchema, { io: 'input' }), null, 2));
+    case 'toxiproxy':
+      return toxiproxyCommand(rest);
     default:
       throw new UsageError(`unknown command '${command}'${suggestCommand(command)}. Run 'faultline --help'.`);
   }
@@ -260,7 +263,7 @@ function print(text: string): number {
 }
 
 function suggestCommand(command: string): string {
-  const near = nearestName(command, ['run', 'validate', 'schema', 'help']);
+  const near = nearestName(command, ['run', 'validate', 'schema', 'toxiproxy', 'help']);
   return near ? ` (did you mean '${near}'?)` : '';
 }
 
