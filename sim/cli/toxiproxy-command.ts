@@ -5,16 +5,13 @@
  */
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
-import { loadToxiproxyConfig, ToxiproxyConfigError } from '../toxiproxy/config-file.js';
-import { splitHostPort } from '../toxiproxy/listen-address.js';
-import { startToxiproxyServer } from '../toxiproxy/toxiproxy-server.js';
 import type { ToxiproxyServer } from '../toxiproxy/toxiproxy-server.js';
-import { PopulateError, ToxiproxyState } from '../toxiproxy/toxiproxy-state.js';
 import type { ProxyInput } from '../toxiproxy/toxiproxy-state.js';
 import { TOXIPROXY_VERSION } from '../toxiproxy/toxiproxy-version.js';
 import { parseSeed } from './arguments.js';
 import { ExitCode, RunError, UsageError } from './exit-codes.js';
 
+/** The text of `faultline toxiproxy --help` and `faultline help toxiproxy`. */
 export const TOXIPROXY_HELP = `faultline toxiproxy [options]
 
 Runs a fault proxy that speaks Toxiproxy's HTTP API (version ${TOXIPROXY_VERSION}): any Toxiproxy
@@ -72,6 +69,13 @@ Exit codes
 /** Runs `faultline toxiproxy` with its arguments; resolves with the exit code once stopped. */
 export async function toxiproxyCommand(args: string[]): Promise<number> {
   const options = parseOptions(args);
+  // Loaded here, not at the top: every other command would pay for loading the proxy.
+  const [{ loadToxiproxyConfig, ToxiproxyConfigError }, { splitHostPort }, { startToxiproxyServer }, { PopulateError, ToxiproxyState }] = await Promise.all([
+    import('../toxiproxy/config-file.js'),
+    import('../toxiproxy/listen-address.js'),
+    import('../toxiproxy/toxiproxy-server.js'),
+    import('../toxiproxy/toxiproxy-state.js'),
+  ]);
   let proxies: ProxyInput[] = [];
   if (options.config !== undefined) {
     try {
@@ -82,7 +86,7 @@ export async function toxiproxyCommand(args: string[]): Promise<number> {
       return ExitCode.BadInput;
     }
   }
-  warnBeyondLoopback(options.host, proxies);
+  warnBeyondLoopback(options.host, proxies, (listen) => splitHostPort(listen).host);
   // Heard from now on: a signal during start-up stops the server as soon as it is up.
   const stopped = untilStopped();
   const state = new ToxiproxyState({ seed: options.seed });
@@ -149,11 +153,10 @@ function parseOptions(args: string[]): ToxiproxyOptions {
 }
 
 /** Says on stderr when the API or a proxy of the config listens beyond this machine. */
-function warnBeyondLoopback(host: string, proxies: readonly ProxyInput[]): void {
+function warnBeyondLoopback(host: string, proxies: readonly ProxyInput[], hostOf: (listen: string) => string): void {
   if (!isLoopback(host)) process.stderr.write(`faultline toxiproxy: warning: the API listens on ${host}, reachable from other machines; anyone who reaches it can open proxies on this host\n`);
   for (const proxy of proxies) {
-    const listenHost = splitHostPort(proxy.listen).host;
-    if (!isLoopback(listenHost)) process.stderr.write(`faultline toxiproxy: warning: proxy '${proxy.name}' listens on ${proxy.listen}, reachable from other machines\n`);
+    if (!isLoopback(hostOf(proxy.listen))) process.stderr.write(`faultline toxiproxy: warning: proxy '${proxy.name}' listens on ${proxy.listen}, reachable from other machines\n`);
   }
 }
 
