@@ -7,6 +7,7 @@ Usage
   faultline validate PATH...        check scenario files, or the folders of them, without running
   faultline schema                  print the scenario JSON Schema (for editors)
   faultline clean --target FILE     remove the toxics that killed staging runs left behind
+  faultline toxiproxy [options]     run a Toxiproxy-compatible fault proxy (HTTP API on 127.0.0.1:8474)
   faultline help [COMMAND]          show help for a command
 
 Examples

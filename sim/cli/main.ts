@@ -23,8 +23,9 @@ import { ProgressBar } from './progress-bar.js';
 import { scenarioFiles } from './scenario-files.js';
 import { validateFile } from './validate-file.js';
 import { TargetFileError } from '../staging/target-file-error.js';
+import { TOXIPROXY_HELP, toxiproxyCommand } from './toxiproxy-command.js';
 
-const HELP: Record<string, string> = { run: RUN_HELP, validate: VALIDATE_HELP, schema: SCHEMA_HELP, clean: CLEAN_HELP };
+const HELP: Record<string, string> = { run: RUN_HELP, validate: VALIDATE_HELP, schema: SCHEMA_HELP, clean: CLEAN_HELP, toxiproxy: TOXIPROXY_HELP };
 
 /** Runs the CLI with `argv` (without node and the script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -50,6 +51,8 @@ function dispatchCommand(argv: string[]): number | Promise<number> {
       return loadStagingMode().then((m) => m.cleanCommand(rest));
     case 'schema':
       return print(JSON.stringify(z.toJSONSchema(ScenarioSchema, { io: 'input' }), null, 2));
+    case 'toxiproxy':
+      return toxiproxyCommand(rest);
     default:
       throw new UsageError(`unknown command '${command}'${suggestCommand(command)}. Run 'faultline --help'.`);
   }
@@ -275,7 +278,7 @@ function print(text: string): number {
 }
 
 function suggestCommand(command: string): string {
-  const near = nearestName(command, ['run', 'validate', 'schema', 'clean', 'help']);
+  const near = nearestName(command, ['run', 'validate', 'schema', 'clean', 'toxiproxy', 'help']);
   return near ? ` (did you mean '${near}'?)` : '';
 }
 
