@@ -84,7 +84,7 @@ describe('faultline CLI', () => {
     expect(faultline(['run', 'x.yaml', '--seed', 'abc']).code).toBe(2);
     expect(faultline(['frobnicate']).code).toBe(2);
     expect(faultline(['valdate', 'x.yaml']).stderr).toContain("did you mean 'validate'");
-    expect(faultline(['run', 'x.yaml', '--mode', 'real']).stderr).toContain("--mode must be 'sim', 'live' or 'both'");
+    expect(faultline(['run', 'x.yaml', '--mode', 'real']).stderr).toContain("--mode must be 'sim', 'live', 'both' or 'staging'");
     expect(faultline(['run', 'x.yaml', '--duration', '30']).stderr).toContain('--duration must be a duration with a unit');
     expect(faultline(['run', 'x.yaml', '--warm-up', '-1s']).code).toBe(2);
     const help = faultline(['--help']);
