@@ -87,6 +87,9 @@ describe('faultline CLI', () => {
     expect(faultline(['run', 'x.yaml', '--mode', 'real']).stderr).toContain("--mode must be 'sim', 'live', 'both' or 'staging'");
     expect(faultline(['run', 'x.yaml', '--duration', '30']).stderr).toContain('--duration must be a duration with a unit');
     expect(faultline(['run', 'x.yaml', '--warm-up', '-1s']).code).toBe(2);
+    expect(faultline(['run', 'x.yaml', '--target', 't.yaml']).stderr).toContain('--target, --dry-run and --state-dir are for --mode staging');
+    expect(faultline(['run', 'scenarios/three-tier-shop.yaml', '--mode', 'staging']).stderr).toContain('--mode staging needs --target FILE');
+    expect(faultline(['clean']).stderr).toContain("'clean' needs --target FILE");
     const help = faultline(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Exit codes');
