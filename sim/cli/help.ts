@@ -8,6 +8,7 @@ Usage
   faultline schema                  print the scenario JSON Schema (for editors)
   faultline clean --target FILE     remove the toxics that killed staging runs left behind
   faultline toxiproxy [options]     run a Toxiproxy-compatible fault proxy (HTTP API on 127.0.0.1:8474)
+  faultline export k6 FILE          write the scenario's load as a k6 script (TypeScript)
   faultline help [COMMAND]          show help for a command
 
 Examples

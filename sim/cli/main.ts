@@ -21,11 +21,12 @@ import { ExitCode, RunError, UsageError } from './exit-codes.js';
 import { CLEAN_HELP, MAIN_HELP, RUN_HELP, SCHEMA_HELP, VALIDATE_HELP } from './help.js';
 import { ProgressBar } from './progress-bar.js';
 import { scenarioFiles } from './scenario-files.js';
+import { EXPORT_HELP, exportCommand } from './export-command.js';
 import { validateFile } from './validate-file.js';
 import { TargetFileError } from '../staging/target-file-error.js';
 import { TOXIPROXY_HELP, toxiproxyCommand } from './toxiproxy-command.js';
 
-const HELP: Record<string, string> = { run: RUN_HELP, validate: VALIDATE_HELP, schema: SCHEMA_HELP, clean: CLEAN_HELP, toxiproxy: TOXIPROXY_HELP };
+const HELP: Record<string, string> = { run: RUN_HELP, validate: VALIDATE_HELP, schema: SCHEMA_HELP, clean: CLEAN_HELP, toxiproxy: TOXIPROXY_HELP, export: EXPORT_HELP };
 
 /** Runs the CLI with `argv` (without node and the script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -53,6 +54,8 @@ function dispatchCommand(argv: string[]): number | Promise<number> {
       return print(JSON.stringify(z.toJSONSchema(ScenarioSchema, { io: 'input' }), null, 2));
     case 'toxiproxy':
       return toxiproxyCommand(rest);
+    case 'export':
+      return exportCommand(rest);
     default:
       throw new UsageError(`unknown command '${command}'${suggestCommand(command)}. Run 'faultline --help'.`);
   }
@@ -278,7 +281,7 @@ function print(text: string): number {
 }
 
 function suggestCommand(command: string): string {
-  const near = nearestName(command, ['run', 'validate', 'schema', 'clean', 'toxiproxy', 'help']);
+  const near = nearestName(command, ['run', 'validate', 'schema', 'clean', 'toxiproxy', 'export', 'help']);
   return near ? ` (did you mean '${near}'?)` : '';
 }
 

@@ -8,12 +8,12 @@ import { callEdges } from '../../scenarios/checks/call-graph.js';
 import type { IssueDraft } from '../../scenarios/issue-draft.js';
 import { nearestName } from '../../scenarios/nearest-name.js';
 import { isTargeted } from '../../scenarios/schema.js';
-import type { Scenario, TargetedFault } from '../../scenarios/schema.js';
+import type { Scenario } from '../../scenarios/schema.js';
 import { locateDrafts } from '../../scenarios/source/locate.js';
 import { formatDuration } from '../../scenarios/units.js';
 import { plannedEndMs } from '../planned-end.js';
 import type { LoadedTarget } from './load-target-file.js';
-import { stagingFaultLayer } from './staging-fault-layer.js';
+import { faultTargetName, stagingFaultLayer } from './staging-fault-layer.js';
 import type { TargetErrorCode, TargetIssue } from './target-file-error.js';
 
 type Draft = IssueDraft<TargetErrorCode>;
@@ -128,7 +128,7 @@ function faultIssues({ target, source }: LoadedTarget, scenario: Scenario): Draf
   return scenario.faults.flatMap((fault, i): Draft[] => {
     if (!isTargeted(fault)) return [];
     const layer = stagingFaultLayer(fault.kind);
-    const what = `faults[${i}] (${fault.kind} on ${faultTarget(fault)}, at ${formatDuration(fault.at)} for ${formatDuration(fault.for)})`;
+    const what = `faults[${i}] (${fault.kind} on ${faultTargetName(fault)}, at ${formatDuration(fault.at)} for ${formatDuration(fault.for)})`;
     if (layer === 'l7' && target.l7Faults === 'none') {
       return [{ code: 'FL_TARGET_MISSING', path: has('l7Faults'), message: `${what} is an L7 fault, and l7Faults is none`, expected: 'l7Faults: headers, for a mesh whose fault filter takes its x-envoy-fault-* headers' }];
     }
@@ -136,12 +136,6 @@ function faultIssues({ target, source }: LoadedTarget, scenario: Scenario): Draf
     if (layer !== 'l4' || key === undefined || proxied.has(key)) return [];
     return [{ code: 'FL_TARGET_MISSING', path: has('toxiproxy'), message: `no Toxiproxy proxy for ${key}, which ${what} needs`, expected: `a proxy for ${JSON.stringify(key)} under toxiproxy[].proxies` }];
   });
-}
-
-function faultTarget(fault: TargetedFault): string {
-  if (fault.edge !== undefined) return fault.edge;
-  if (fault.zone !== undefined) return `zone ${fault.zone}`;
-  return fault.instance === undefined ? fault.service! : `${fault.service}[${fault.instance}]`;
 }
 
 function duration({ target }: LoadedTarget, scenario: Scenario): Draft[] {

@@ -6,7 +6,7 @@
  * through the mesh's fault filter (Envoy's `x-envoy-fault-*` headers, when `l7Faults:
  * headers`); the others change a real service from inside and have no staging counterpart.
  */
-import type { Fault } from '../../scenarios/schema.js';
+import type { Fault, TargetedFault } from '../../scenarios/schema.js';
 
 /** `l4`: through Toxiproxy; `l7`: through the mesh's fault filter; `none`: not in staging. */
 export type StagingFaultLayer = 'l4' | 'l7' | 'none';
@@ -24,4 +24,11 @@ const LAYERS: Readonly<Record<Fault['kind'], StagingFaultLayer>> = {
 /** The layer a fault of `kind` is applied at in staging. */
 export function stagingFaultLayer(kind: Fault['kind']): StagingFaultLayer {
   return LAYERS[kind];
+}
+
+/** What a fault is aimed at, for messages: `payments`, `payments[1]`, `zone eu-west-1a`, `checkout->inventory`. */
+export function faultTargetName(fault: TargetedFault): string {
+  if (fault.edge !== undefined) return fault.edge;
+  if (fault.zone !== undefined) return `zone ${fault.zone}`;
+  return fault.instance === undefined ? fault.service! : `${fault.service}[${fault.instance}]`;
 }
