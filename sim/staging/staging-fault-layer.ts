@@ -2,7 +2,7 @@
  * Where each kind of scenario fault is applied in a staging mesh, which decides what a target
  * file must give for it: L4 faults act on connections, through a Toxiproxy proxy in front of
  * the service or edge (latency: a latency toxic; partition and blackhole: traffic held or
- * dropped; crash: the proxy disabled, so connections are refused); L7 faults act on requests,
+ * dropped; crash: every connection reset); L7 faults act on requests,
  * through the mesh's fault filter (Envoy's `x-envoy-fault-*` headers, when `l7Faults:
  * headers`); the others change a real service from inside and have no staging counterpart.
  */
