@@ -90,6 +90,7 @@ export class ToxicLink implements StubHost {
     const pending = last.interrupt();
     last.output = stub;
     last.start(pending);
+    this.flowChanged();
   }
 
   /** Restarts a toxic with its new attributes and toxicity (re-rolled), keeping its per-connection state. */
@@ -97,6 +98,7 @@ export class ToxicLink implements StubHost {
     const stub = this.stubs.find((s) => s.definition === definition);
     if (this.disposed || stub === undefined || stub.ended) return;
     stub.start(stub.interrupt());
+    this.flowChanged();
   }
 
   /**
@@ -126,6 +128,8 @@ export class ToxicLink implements StubHost {
       if (!previous.ended) previous.start(previous.interrupt());
     }
     if (this.stubs.length === 0) this.pipe();
+    // The removed toxic may have been what held the source paused.
+    else this.flowChanged();
   }
 
   /**
