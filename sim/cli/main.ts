@@ -20,10 +20,11 @@ import { LiveUnsupportedError } from '../live/live-unsupported-error.js';
 import { shortenScenario } from '../shorten-scenario.js';
 import { ExitCode, RunError, UsageError } from './exit-codes.js';
 import { MAIN_HELP, RUN_HELP, SCHEMA_HELP, VALIDATE_HELP } from './help.js';
+import { FUZZ_HELP, fuzzCommand } from './fuzz-command.js';
 import { ProgressBar } from './progress-bar.js';
 import { scenarioFiles } from './scenario-files.js';
 
-const HELP: Record<string, string> = { run: RUN_HELP, validate: VALIDATE_HELP, schema: SCHEMA_HELP };
+const HELP: Record<string, string> = { run: RUN_HELP, validate: VALIDATE_HELP, schema: SCHEMA_HELP, fuzz: FUZZ_HELP };
 
 /** Runs the CLI with `argv` (without node and the script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -45,6 +46,8 @@ function dispatchCommand(argv: string[]): number | Promise<number> {
       return runCommand(rest);
     case 'validate':
       return validateCommand(rest);
+    case 'fuzz':
+      return fuzzCommand(rest);
     case 'schema':
       return print(JSON.stringify(z.toJSONSchema(ScenarioSchema, { io: 'input' }), null, 2));
     default:
