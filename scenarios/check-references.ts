@@ -1,12 +1,14 @@
 /**
  * The checks a schema cannot express, run on a scenario that passed the schema: names refer
  * to things that exist, calls have no cycles, faults have one real target, distribution
- * parameters and policy values agree, thresholds parse, the report stays a bounded size.
+ * parameters and policy values agree, thresholds parse, the report stays a bounded size, the `fuzz` section
+ * names what exists.
  */
 import { checkCallCycles } from './checks/call-cycles.js';
 import { checkCalls } from './checks/calls.js';
 import { checkDistributions } from './checks/distributions.js';
 import { checkFaults } from './checks/faults.js';
+import { checkFuzz } from './checks/fuzz.js';
 import { checkLoad } from './checks/load.js';
 import { checkMesh } from './checks/mesh.js';
 import { checkPolicyValues } from './checks/policy-values.js';
@@ -35,5 +37,6 @@ export function checkReferences(scenario: Scenario): IssueDraft[] {
     ...checkDistributions(scenario),
     ...checkThresholds(scenario),
     ...checkReport(scenario),
+    ...checkFuzz(scenario),
   ];
 }

@@ -72,3 +72,9 @@ export const MAX_REPORT_SERIES = 10_000;
 
 /** Largest seed: the largest integer a double holds exactly (2^53 − 1), so a seed survives JSON. */
 export const MAX_SEED = Number.MAX_SAFE_INTEGER;
+
+/** Most faults one fuzz run may draw (`fuzz.faults.count.max`): each is a rule checked on every message while active. */
+export const MAX_FUZZ_FAULTS = 20;
+
+/** Most policy parameters one fuzz campaign may vary. */
+export const MAX_FUZZ_PARAMETERS = 50;

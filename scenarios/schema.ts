@@ -19,6 +19,7 @@ import {
 } from './limits.js';
 import { Duration, duration, Name, Probability, Rate, withBound } from './schema-primitives.js';
 import { formatDuration } from './units.js';
+import { FuzzSection } from './fuzz-schema.js';
 import { Mesh } from './mesh-schema.js';
 import { Security } from './security-schema.js';
 
@@ -246,6 +247,7 @@ export const ScenarioSchema = z.strictObject({
   report: z
     .strictObject({ resolution: duration({ min: MIN_RESOLUTION_MS }, 'Width of the time-series buckets of the report.').default(1000) })
     .default({ resolution: 1000 }),
+  fuzz: FuzzSection.optional().meta({ description: 'What `faultline fuzz` may vary, and within which bounds; `run` ignores it.' }),
 });
 
 /** A parsed, validated and normalised scenario (durations in ms, rates per ms). */

@@ -1,12 +1,2 @@
-import type { Load, Scenario } from '../scenarios/schema.js';
-
-/** When a load stops starting requests (ms): its start plus its duration or stages. */
-export function loadEndMs(load: Load): number {
-  const length = load.executor === 'ramping-arrival-rate' ? load.stages.reduce((t, s) => t + s.duration, 0) : load.duration;
-  return load.startTime + length;
-}
-
-/** When the last load of a scenario stops starting requests (ms). */
-export function plannedEndMs(scenario: Scenario): number {
-  return Math.max(0, ...Object.values(scenario.load).map(loadEndMs));
-}
+/** When loads end, for the engines; the reckoning lives with the scenario format, whose checks need it too. */
+export { loadEndMs, plannedEndMs } from '../scenarios/planned-end.js';

@@ -4,8 +4,8 @@ import type { FaultSpan } from '../reports/fault-span.js';
 import { faultRecoveries } from '../reports/fault-recoveries.js';
 import type { MetricSource, StatsView } from '../reports/metric-source.js';
 import { longestRecoveryMs } from '../reports/recovery.js';
-import { REPORT_SCHEMA, type EdgeStats, type FaultRecovery, type LoadStats, type RunReport, type ServiceStats, type TimeSpan } from '../reports/report.js';
-import { evaluateThresholds } from '../reports/thresholds.js';
+import { REPORT_SCHEMA, type EdgeStats, type FaultRecovery, type LoadStats, type RunReport, type ServiceStats, type ThresholdResult, type TimeSpan } from '../reports/report.js';
+import { evaluateThresholds, parseMetricSelector } from '../reports/thresholds.js';
 import { round3 } from '../reports/time-series.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { thresholdExpressions } from '../scenarios/threshold-entries.js';
@@ -88,6 +88,17 @@ export function buildRunReport(run: RunOutcome): RunReport {
   report.thresholds = evaluateThresholds(thresholdExpressions(scenario.thresholds), metricSource(run, report.recovery));
   report.ok = report.thresholds.every((t) => t.ok);
   return report;
+}
+
+/**
+ * The run's thresholds alone, without the rest of its report: what a fuzz run needs, at a
+ * fraction of the cost for a short run (no per-service latency summaries, time series or
+ * fault windows). The same values as the report's `thresholds`; null when a threshold reads
+ * `recovery_time`, which needs the fault windows: build the report then.
+ */
+export function evaluateRunThresholds(run: RunOutcome): ThresholdResult[] | null {
+  if (Object.keys(run.scenario.thresholds).some((key) => parseMetricSelector(key).metric === 'recovery_time')) return null;
+  return evaluateThresholds(thresholdExpressions(run.scenario.thresholds), metricSource(run, []));
 }
 
 /** Mean fraction of the service's workers busy over its active interval. */

@@ -1,12 +1,12 @@
 import type { Progress } from './virtual-clock.js';
 import type { FaultSpan } from '../reports/fault-span.js';
-import type { RunReport } from '../reports/report.js';
+import type { RunReport, ThresholdResult } from '../reports/report.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { faultSpans } from './fault-spans.js';
 import { EntryMetrics, type LoadRunner } from './load-runner.js';
 import { createLoad } from './loads.js';
 import { plannedEndMs } from './planned-end.js';
-import { buildRunReport } from './run-report.js';
+import { buildRunReport, evaluateRunThresholds, type RunOutcome } from './run-report.js';
 import { World, type CallLedger } from './world.js';
 
 /** Where a scenario came from, for the report. */
@@ -123,9 +123,24 @@ export class SimulationRun {
 
   /** The run's report, as it stands: `interrupted` when the run was stopped before its end. */
   report(): RunReport {
+    this.options.afterRun?.(this.world);
+    const report = buildRunReport(this.outcome());
+    report.engine.wall_ms = Math.round(this.wall() - this.startedWall);
+    return report;
+  }
+
+  /**
+   * The run's thresholds as its report would judge them, and the events it fired, without
+   * building the rest of the report when the thresholds allow (see {@link evaluateRunThresholds}).
+   */
+  verdict(): { thresholds: ThresholdResult[]; events: number } {
+    const thresholds = evaluateRunThresholds(this.outcome()) ?? this.report().thresholds;
+    return { thresholds, events: this.world.clock.queue.fired };
+  }
+
+  private outcome(): RunOutcome {
     const { world } = this;
-    this.options.afterRun?.(world);
-    const report = buildRunReport({
+    return {
       scenario: this.scenario,
       source: this.source,
       mode: 'sim',
@@ -137,8 +152,6 @@ export class SimulationRun {
       entry: this.entry,
       loads: this.loads,
       faults: this.faults,
-    });
-    report.engine.wall_ms = Math.round(this.wall() - this.startedWall);
-    return report;
+    };
   }
 }

@@ -5,6 +5,7 @@ export const MAIN_HELP = `faultline: run a service mesh's policies against fault
 Usage
   faultline run FILE [options]      simulate a scenario (or run it live) and check its thresholds
   faultline validate PATH...        check scenario files, or the folders of them, without running
+  faultline fuzz FILE [options]     search for the fault schedule that breaks a scenario's thresholds
   faultline schema                  print the scenario JSON Schema (for editors)
   faultline clean --target FILE     remove the toxics that killed staging runs left behind
   faultline toxiproxy [options]     run a Toxiproxy-compatible fault proxy (HTTP API on 127.0.0.1:8474)

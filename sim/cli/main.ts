@@ -19,6 +19,7 @@ import { attachNegativeSeed, checkOutDir, parseDurationOption, parseSeed } from 
 import { shortenScenario } from '../shorten-scenario.js';
 import { ExitCode, RunError, UsageError } from './exit-codes.js';
 import { CLEAN_HELP, MAIN_HELP, RUN_HELP, SCHEMA_HELP, VALIDATE_HELP } from './help.js';
+import { FUZZ_HELP, fuzzCommand } from './fuzz-command.js';
 import { ProgressBar } from './progress-bar.js';
 import { scenarioFiles } from './scenario-files.js';
 import { EXPORT_HELP, exportCommand } from './export-command.js';
@@ -26,7 +27,7 @@ import { validateFile } from './validate-file.js';
 import { TargetFileError } from '../staging/target-file-error.js';
 import { TOXIPROXY_HELP, toxiproxyCommand } from './toxiproxy-command.js';
 
-const HELP: Record<string, string> = { run: RUN_HELP, validate: VALIDATE_HELP, schema: SCHEMA_HELP, clean: CLEAN_HELP, toxiproxy: TOXIPROXY_HELP, export: EXPORT_HELP };
+const HELP: Record<string, string> = { run: RUN_HELP, validate: VALIDATE_HELP, schema: SCHEMA_HELP, clean: CLEAN_HELP, toxiproxy: TOXIPROXY_HELP, export: EXPORT_HELP, fuzz: FUZZ_HELP };
 
 /** Runs the CLI with `argv` (without node and the script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -50,6 +51,8 @@ function dispatchCommand(argv: string[]): number | Promise<number> {
       return validateCommand(rest);
     case 'clean':
       return loadStagingMode().then((m) => m.cleanCommand(rest));
+    case 'fuzz':
+      return fuzzCommand(rest);
     case 'schema':
       return print(JSON.stringify(z.toJSONSchema(ScenarioSchema, { io: 'input' }), null, 2));
     case 'toxiproxy':
@@ -281,7 +284,7 @@ function print(text: string): number {
 }
 
 function suggestCommand(command: string): string {
-  const near = nearestName(command, ['run', 'validate', 'schema', 'clean', 'toxiproxy', 'export', 'help']);
+  const near = nearestName(command, ['run', 'validate', 'schema', 'clean', 'toxiproxy', 'export', 'fuzz', 'help']);
   return near ? ` (did you mean '${near}'?)` : '';
 }
 

@@ -76,6 +76,10 @@ describe('the npm package', () => {
       'dist/proxy-core/index.js',
       'dist/proxy-core/index.d.ts',
       'dist/sim/cli/faultline.js',
+      'dist/sim/fuzz/index.js',
+      'dist/sim/fuzz/index.d.ts',
+      'dist/sim/fuzz/fuzz-worker.js',
+      'scenarios/fuzz/breaker-two-crashes.yaml',
       'scenarios/schema.json',
       'scenarios/three-tier-shop.yaml',
     ]));
@@ -89,6 +93,24 @@ describe('the npm package', () => {
     const r = run(join(consumer, 'node_modules/.bin/faultline'), ['run', scenario, '--json'], consumer);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).schema).toBe('faultline.report/v1');
+  });
+
+  it('installs `faultline fuzz`, which finds, shrinks and writes a counterexample on worker threads', () => {
+    const scenario = join(installed, 'scenarios/fuzz/breaker-two-crashes.yaml');
+    const out = join(consumer, 'fuzz-out');
+    const r = run(join(consumer, 'node_modules/.bin/faultline'), ['fuzz', scenario, '--seed', '11', '--workers', '2', '--out', out], consumer);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain('✗ counterexample');
+    const written = join(out, 'breaker-two-crashes.counterexample.yaml');
+    expect(run(join(consumer, 'node_modules/.bin/faultline'), ['run', written, '--quiet'], consumer).code).toBe(1);
+  });
+
+  it('exports the fuzzer\'s arbitraries and simulation helper to plain Node, as faultline/fuzz', () => {
+    const names = ['faultSchedule', 'loadProfile', 'policyParameters', 'simulate', 'loadScenario'];
+    const script = `import('faultline/fuzz').then((m) => console.log(JSON.stringify(${JSON.stringify(names)}.map((n) => typeof m[n]))))`;
+    const r = run(process.execPath, ['--input-type=module', '-e', script], consumer);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(names.map(() => 'function'));
   });
 
   it('exports the core to plain Node', () => {

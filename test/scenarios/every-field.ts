@@ -94,5 +94,22 @@ export const EXAMPLE = {
   ],
   thresholds: { latency: ['p(99)<500', { threshold: 'p(50)<400', abortOnFail: true, delayAbortEval: '100ms' }] },
   report: { resolution: '100ms' },
+  fuzz: {
+    faults: {
+      count: { min: 0, max: 2 },
+      kinds: ['crash', 'latency', 'abort', 'slowdown', 'partition', 'blackhole', 'ca-outage'],
+      targets: { services: ['back'], instances: ['front'], zones: ['a'], edges: ['front->back'] },
+      window: { from: '100ms', to: '900ms' },
+      duration: { min: '50ms', max: '400ms' },
+      latency: { min: '5ms', max: '50ms' },
+      abort: { min: 10, max: 90 },
+      slowdown: { min: 1.5, max: 4 },
+    },
+    load: { users: { rate: { min: '10/s', max: '40/s' }, spike: { factor: { min: 1, max: 3 }, for: { min: '100ms', max: '300ms' }, ramp: '50ms' } } },
+    parameters: [
+      { from: 'front', to: 'back', field: 'retries.attempts', min: 0, max: 3 },
+      { from: 'front', to: 'back', field: 'timeout', min: '100ms', max: '1s' },
+    ],
+  },
 };
 
