@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { faultlineInProcess } from './in-process-cli.js';
 
 /** The command's source, run through tsx: these tests cover the sources; test/package covers the build. */
 const SOURCE = join(import.meta.dirname, '../../sim/cli/faultline.ts');
@@ -79,18 +80,19 @@ describe('faultline CLI', () => {
     expect(r.stdout).toBe('');
   });
 
-  it('exits 2 for bad usage, with help that teaches', () => {
-    expect(faultline(['run']).code).toBe(2);
-    expect(faultline(['run', 'x.yaml', '--seed', 'abc']).code).toBe(2);
-    expect(faultline(['frobnicate']).code).toBe(2);
-    expect(faultline(['valdate', 'x.yaml']).stderr).toContain("did you mean 'validate'");
-    expect(faultline(['run', 'x.yaml', '--mode', 'real']).stderr).toContain("--mode must be 'sim', 'live', 'both' or 'staging'");
-    expect(faultline(['run', 'x.yaml', '--duration', '30']).stderr).toContain('--duration must be a duration with a unit');
-    expect(faultline(['run', 'x.yaml', '--warm-up', '-1s']).code).toBe(2);
-    expect(faultline(['run', 'x.yaml', '--target', 't.yaml']).stderr).toContain('--target, --dry-run and --state-dir are for --mode staging');
-    expect(faultline(['run', 'scenarios/three-tier-shop.yaml', '--mode', 'staging']).stderr).toContain('--mode staging needs --target FILE');
-    expect(faultline(['clean']).stderr).toContain("'clean' needs --target FILE");
-    const help = faultline(['--help']);
+  it('exits 2 for bad usage, with help that teaches', async () => {
+    const faultline = faultlineInProcess; // usage errors need no child process of their own
+    expect((await faultline(['run'])).code).toBe(2);
+    expect((await faultline(['run', 'x.yaml', '--seed', 'abc'])).code).toBe(2);
+    expect((await faultline(['frobnicate'])).code).toBe(2);
+    expect((await faultline(['valdate', 'x.yaml'])).stderr).toContain("did you mean 'validate'");
+    expect((await faultline(['run', 'x.yaml', '--mode', 'real'])).stderr).toContain("--mode must be 'sim', 'live', 'both' or 'staging'");
+    expect((await faultline(['run', 'x.yaml', '--duration', '30'])).stderr).toContain('--duration must be a duration with a unit');
+    expect((await faultline(['run', 'x.yaml', '--warm-up', '-1s'])).code).toBe(2);
+    expect((await faultline(['run', 'x.yaml', '--target', 't.yaml'])).stderr).toContain('--target, --dry-run and --state-dir are for --mode staging');
+    expect((await faultline(['run', 'scenarios/three-tier-shop.yaml', '--mode', 'staging'])).stderr).toContain('--mode staging needs --target FILE');
+    expect((await faultline(['clean'])).stderr).toContain("'clean' needs --target FILE");
+    const help = await faultline(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Exit codes');
   });

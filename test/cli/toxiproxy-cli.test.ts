@@ -5,6 +5,7 @@
  * socket or timer left open. A bad command line or config file is refused with exit 2.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { faultlineInProcess } from './in-process-cli.js';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -29,6 +30,12 @@ function file(name: string, text: string): string {
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;
+}
+
+/** `faultline toxiproxy …args` in this process: refusals start nothing, so they need no child process of their own. */
+async function inProcess(args: string[]): Promise<{ status: number; stderr: string }> {
+  const r = await faultlineInProcess(['toxiproxy', ...args]);
+  return { status: r.code, stderr: r.stderr };
 }
 
 function run(args: string[]): ReturnType<typeof spawnSync> {
@@ -108,24 +115,24 @@ describe('faultline toxiproxy', () => {
     expect(r.stderr).toContain("[1].enabled: 'enabled' must be true or false");
   }, 60_000);
 
-  it('refuses a config that is not a list, is not JSON, or is missing (exit 2)', () => {
-    expect(run(['--config', file('object.json', '{"name": "a"}')]).stderr).toContain('a Toxiproxy config is a list of proxies');
-    const broken = run(['--config', file('broken.json', '[{"name": "a",')]);
+  it('refuses a config that is not a list, is not JSON, or is missing (exit 2)', async () => {
+    expect((await inProcess(['--config', file('object.json', '{"name": "a"}')])).stderr).toContain('a Toxiproxy config is a list of proxies');
+    const broken = await inProcess(['--config', file('broken.json', '[{"name": "a",')]);
     expect(broken.status).toBe(2);
     expect(broken.stderr).toContain('broken.json:1:');
-    const missing = run(['--config', join(dir, 'missing.json')]);
+    const missing = await inProcess(['--config', join(dir, 'missing.json')]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('cannot read the file');
   }, 60_000);
 
   it('refuses bad options (exit 2) and a taken port (exit 3)', async () => {
-    expect(run(['--port', '70000']).status).toBe(2);
-    expect(run(['--seed', '-1']).status).toBe(2);
-    expect(run(['--nope']).status).toBe(2);
+    expect((await inProcess(['--port', '70000'])).status).toBe(2);
+    expect((await inProcess(['--seed', '-1'])).status).toBe(2);
+    expect((await inProcess(['--nope'])).status).toBe(2);
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     try {
-      const r = run(['--port', String((taken.address() as AddressInfo).port)]);
+      const r = await inProcess(['--port', String((taken.address() as AddressInfo).port)]);
       expect(r.status).toBe(3);
       expect(r.stderr).toContain('cannot serve the API on 127.0.0.1:');
     } finally {
