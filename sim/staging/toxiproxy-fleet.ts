@@ -16,9 +16,18 @@ export class ToxiproxyUnavailableError extends Error {
     what: string,
     cause: unknown,
   ) {
-    super(`Toxiproxy at ${api}: ${what}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(`Toxiproxy at ${api}: ${what}: ${describeCause(cause)}`);
     this.name = 'ToxiproxyUnavailableError';
   }
+}
+
+/**
+ * What went wrong, in words: toxiproxy-node-client turns a refused connection into a bare
+ * "fetch failed" (its cause dropped), which says nothing to an operator.
+ */
+function describeCause(cause: unknown): string {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return message === 'fetch failed' ? 'could not reach the API (is Toxiproxy running there, and the address right?)' : message;
 }
 
 /** A toxic as an API lists it. */
