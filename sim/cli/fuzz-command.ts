@@ -49,6 +49,8 @@ Options
   --guidance G      margin (default): bias the search toward the thresholds closest to
                     failing; none: pure random
   --batch N         cases per search batch (default 16); part of what --seed replays
+  --path P          fast-check's shrink path of an earlier campaign with the same options,
+                    printed with its counterexample: the shrinking is replayed, not searched
   --json            print the campaign as JSON (faultline.fuzz/v1) on stdout, nothing else
   --quiet           print nothing but errors; rely on the exit code
   -h, --help        this help
@@ -102,6 +104,7 @@ export async function fuzzCommand(args: string[]): Promise<number> {
       strategy: options.strategy,
       guidance: options.guidance,
       batchSize: options.batch,
+      path: options.path,
       timeLimitMs: options.timeLimitMs,
       now: Date.now,
       interrupted: () => signal !== null,
@@ -157,6 +160,7 @@ interface FuzzArguments {
   strategy: FuzzStrategy;
   guidance: FuzzGuidance;
   batch?: number;
+  path?: string;
   json: boolean;
   quiet: boolean;
 }
@@ -184,6 +188,7 @@ function parseFuzzArguments(args: string[]): FuzzArguments {
     strategy,
     guidance,
     batch: values.batch === undefined ? undefined : count('--batch', values.batch, 1, 1024),
+    path: values.path === undefined ? undefined : shrinkPath(values.path),
     json: values.json,
     quiet: values.quiet,
   };
@@ -203,6 +208,7 @@ function parse(args: string[]) {
       strategy: { type: 'string', default: 'both' },
       guidance: { type: 'string', default: 'margin' },
       batch: { type: 'string' },
+      path: { type: 'string' },
       json: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
     },
@@ -214,4 +220,10 @@ function count(option: string, text: string, min: number, max: number): number {
   const n = /^[0-9]+$/.test(text) ? Number(text) : NaN;
   if (!(n >= min && n <= max)) throw new UsageError(`${option} must be a whole number from ${min} to ${max}, got '${text}'.`);
   return n;
+}
+
+/** `--path`: fast-check's path, numbers separated by colons. */
+function shrinkPath(text: string): string {
+  if (!/^[0-9]+(:[0-9]+)*$/.test(text)) throw new UsageError(`--path must be fast-check's path, numbers separated by colons (such as 0:1:0:3), got '${text}'.`);
+  return text;
 }

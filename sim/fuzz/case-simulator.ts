@@ -14,12 +14,17 @@ export interface CaseSimulator {
   close(): Promise<void>;
 }
 
-/** Runs every case in this thread, one after another. */
+/**
+ * Runs every case in this thread, one after another, then lets Node's event loop turn once,
+ * so that a signal (Ctrl-C) or a progress redraw is heard between batches.
+ */
 export class InThreadSimulator implements CaseSimulator {
   constructor(private readonly runner: CaseRunner) {}
 
   async run(cases: readonly FuzzCase[]): Promise<CaseOutcome[]> {
-    return cases.map((c) => this.runner.run(c));
+    const outcomes = cases.map((c) => this.runner.run(c));
+    await new Promise((resolve) => setImmediate(resolve));
+    return outcomes;
   }
 
   async close(): Promise<void> {}

@@ -36,6 +36,8 @@ export interface CampaignOptions {
   now?: () => number;
   /** Asked before every search batch: true stops the search (Ctrl-C). */
   interrupted?: () => boolean;
+  /** fast-check's path of an earlier shrinking of this campaign's find (`--path`): replayed instead of searched. */
+  path?: string;
   /** Shrink the failure found (default true; a benchmark of finding turns it off). */
   shrink?: boolean;
   /** Hears the campaign's progress after every batch and every shrinking run. */
@@ -122,7 +124,7 @@ export async function runCampaign(space: FuzzSpace, simulator: CaseSimulator, op
     result.shrunk = await shrinkCase(space, simulator, result.found.c, (outcome, steps) => {
       note(outcome);
       progress('shrink', steps);
-    });
+    }, options.path);
   }
   result.runs = runs;
   return result;

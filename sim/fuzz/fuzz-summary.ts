@@ -83,7 +83,7 @@ export function storyOf(space: FuzzSpace, result: CampaignResult, bounds: readon
   const schedule = describeCase(space, shrunk.c);
   const description = [
     `Found by faultline fuzz (${replayCommand(file, result)}): ${how} failed at run ${found.runsToFind},`,
-    `and fast-check shrank the case in ${shrunk.steps} steps (${shrunk.runs} runs) to the one below.`,
+    `and fast-check shrank the case in ${shrunk.steps} steps (${runs(shrunk.runs)}) to the one below.`,
     `Failed: ${failedThresholds(shrunk.outcome, bounds).join('; ')}.`,
     schedule.length > 0 ? `Minimal schedule: ${schedule.join('; ')}.` : 'No fault needed: the scenario fails as written.',
     `Run seed ${shrunk.c.seed}. Reproduce with faultline run (exit code 1).`,
@@ -112,10 +112,10 @@ export function renderFuzzSummary(space: FuzzSpace, result: CampaignResult, boun
   }
   lines.push(
     `✗ counterexample: ${failedThresholds(result.shrunk.outcome, bounds).join('; ')}`,
-    `  found by ${result.found.by === 'baseline' ? 'the scenario as written' : `the ${result.found.by} search`.replace('the exhaustive search', 'the single-fault matrix')} at run ${result.found.runsToFind}; shrunk in ${result.shrunk.steps} steps (${result.shrunk.runs} runs); ${result.runs} runs in all`,
+    `  found by ${result.found.by === 'baseline' ? 'the scenario as written' : `the ${result.found.by} search`.replace('the exhaustive search', 'the single-fault matrix')} at run ${result.found.runsToFind}; shrunk in ${result.shrunk.steps} steps (${runs(result.shrunk.runs)}); ${runs(result.runs)} in all`,
     ...describeCase(space, result.shrunk.c).map((line) => `  · ${line}`),
     ...(written ? [`  written: ${written} (faultline run ${written} exits 1)`] : []),
-    `  replay: ${replayCommand(file, result)}`,
+    `  replay: ${replayCommand(file, result)} (add --path ${result.shrunk.path} to replay the shrinking without its search)`,
   );
   return `${lines.join('\n')}\n`;
 }
@@ -148,4 +148,8 @@ export function fuzzJson(space: FuzzSpace, result: CampaignResult, bounds: reado
         : null,
     replay: replayCommand(file, result),
   };
+}
+
+function runs(n: number): string {
+  return `${n} ${n === 1 ? 'run' : 'runs'}`;
 }

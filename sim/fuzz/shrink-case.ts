@@ -14,11 +14,11 @@ import type { CaseOutcome } from './run-case.js';
 export interface ShrunkCase {
   c: FuzzCase;
   outcome: CaseOutcome;
-  /** Simpler cases that still failed, each replacing the last: fast-check's `numShrinks`. */
+  /** Simpler cases that still failed, each replacing the last: fast-check's `numShrinks` (the path's length when replayed). */
   steps: number;
   /** Runs shrinking made (the candidates tried, the passing ones included). */
   runs: number;
-  /** fast-check's path to the shrunk case from the example, for the record. */
+  /** fast-check's path from the example to the shrunk case: given back (`--path`), it replays the shrinking without the candidates that passed. */
   path: string;
 }
 
@@ -31,9 +31,16 @@ export class NotReproducibleError extends Error {
  * Shrinks `failing` (a case whose run failed) to a minimal failing case.
  *
  * @param onRun - hears every run of a candidate, with the steps so far (for a progress line)
+ * @param path - fast-check's path of an earlier shrinking of the same case: follow it instead of searching
  * @throws {@link NotReproducibleError} when `failing` passes when run again
  */
-export async function shrinkCase(space: FuzzSpace, simulator: CaseSimulator, failing: FuzzCase, onRun?: (outcome: CaseOutcome, steps: number) => void): Promise<ShrunkCase> {
+export async function shrinkCase(
+  space: FuzzSpace,
+  simulator: CaseSimulator,
+  failing: FuzzCase,
+  onRun?: (outcome: CaseOutcome, steps: number) => void,
+  path?: string,
+): Promise<ShrunkCase> {
   let runs = 0;
   let steps = -1;
   let last: { c: FuzzCase; outcome: CaseOutcome } | null = null;
@@ -47,9 +54,9 @@ export async function shrinkCase(space: FuzzSpace, simulator: CaseSimulator, fai
     onRun?.(outcome, Math.max(0, steps));
     return outcome.ok;
   });
-  const details = await fc.check(property, { examples: [[failing]], numRuns: 1, seed: 0 });
+  const details = await fc.check(property, { examples: [[failing]], numRuns: 1, seed: 0, ...(path === undefined ? {} : { path, endOnFailure: true }) });
   if (details.counterexample === null || last === null) throw new NotReproducibleError('the failing case passed when run again: the simulation is not deterministic');
   const found = last as { c: FuzzCase; outcome: CaseOutcome };
   if (JSON.stringify(found.c) !== JSON.stringify(details.counterexample[0])) throw new Error('shrinking ended on a case it did not see fail last');
-  return { c: found.c, outcome: found.outcome, steps: details.numShrinks, runs, path: details.counterexamplePath ?? '' };
+  return { c: found.c, outcome: found.outcome, steps: path === undefined ? details.numShrinks : path.split(':').length - 1, runs, path: path ?? details.counterexamplePath ?? '' };
 }

@@ -32,6 +32,9 @@ describe('determinism of a campaign', () => {
     expect(decided(again)).toEqual(decided(first));
     const other = await runCampaign(space, new InThreadSimulator(runner), { ...OPTIONS, seed: 7, shrink: false });
     expect(other.found?.c).not.toEqual(first.found?.c);
+    // fast-check's path replays the shrinking: straight to the same case, one run.
+    const replayed = await runCampaign(space, new InThreadSimulator(runner), { ...OPTIONS, path: first.shrunk!.path });
+    expect(replayed.shrunk).toMatchObject({ c: first.shrunk!.c, outcome: first.shrunk!.outcome, steps: first.shrunk!.steps, runs: 1 });
   });
 
   it('two worker threads give exactly what this thread gives', async () => {
