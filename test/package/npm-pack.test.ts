@@ -11,7 +11,7 @@
  * `npm ci`; with our lockfile's entries, `npm ci` fetches exactly what ours fetched.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +70,9 @@ describe('the npm package', () => {
   });
 
   it('ships the build, the scenarios and their schema, and no sources or tests', () => {
+    // The build leaves the bin executable, so that `npx faultline` works in a fresh clone too
+    // (npm sets the mode of an installed package's bins, not of the project's own).
+    expect(statSync(join(ROOT, 'dist/sim/cli/faultline.js')).mode & 0o111).toBe(0o111);
     const files = readdirSync(installed, { recursive: true, encoding: 'utf8' });
     expect(files).toEqual(expect.arrayContaining([
       'README.md',
