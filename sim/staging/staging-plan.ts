@@ -13,7 +13,6 @@ import { grpcStatusOfHttp } from '../live/transport/protocol-status.js';
 import { plannedEndMs } from '../planned-end.js';
 import type { ToxicPlace } from './fault-journal.js';
 import type { LoadedTarget } from './load-target-file.js';
-import { stagingFaultLayer } from './staging-fault-layer.js';
 import { toxicName } from './toxic-names.js';
 import { isToxicFault, toxicsOfFault, type ToxicSpec } from './toxics-of-fault.js';
 
@@ -119,7 +118,7 @@ export function buildStagingPlan(scenario: Scenario, loaded: LoadedTarget, runId
       for (const spec of toxicsOfFault(fault)) {
         toxics.push({ fault: i, kind: fault.kind, target, atMs: fault.at, untilMs: fault.at + fault.for, place: { ...where, toxic: toxicName(runId, deadlineEpochS, i, spec.stream) }, spec });
       }
-    } else if (fault.kind === 'abort' && stagingFaultLayer(fault.kind) === 'l7') {
+    } else if (fault.kind === 'abort') {
       const service = abortEntry(fault, scenario, entries);
       if (service === null) {
         problems.push(`${what} is aimed at ${fault.edge ?? fault.service ?? `zone ${fault.zone}`}; Envoy's fault headers act at the sidecar the load's requests enter (${[...entries].join(', ')}): aim it at an entry service`);

@@ -4,6 +4,7 @@
  * live mode (toxics on the embedded proxies it puts in front of instances).
  */
 import type { TargetedFault } from '../../scenarios/schema.js';
+import { stagingFaultLayer } from './staging-fault-layer.js';
 
 /** A toxic to add to a proxy, in Toxiproxy's JSON shape (the name is given when it is placed). */
 export interface ToxicSpec {
@@ -17,9 +18,9 @@ export interface ToxicSpec {
 /** The L4 fault kinds Toxiproxy injects: the scenario kinds that act on connections. */
 export type ToxicFaultKind = 'latency' | 'crash' | 'partition' | 'blackhole';
 
-/** Whether `fault` is injected through Toxiproxy toxics. */
+/** Whether `fault` is injected through Toxiproxy toxics: the kinds staging applies at L4 (staging-fault-layer.ts, the one table of layers). */
 export function isToxicFault(fault: TargetedFault): fault is Extract<TargetedFault, { kind: ToxicFaultKind }> {
-  return fault.kind === 'latency' || fault.kind === 'crash' || fault.kind === 'partition' || fault.kind === 'blackhole';
+  return stagingFaultLayer(fault.kind) === 'l4';
 }
 
 /**
