@@ -7,6 +7,7 @@ import { EntryMetrics, type LoadRunner } from './load-runner.js';
 import { createLoad } from './loads.js';
 import { plannedEndMs } from './planned-end.js';
 import { buildRunReport, evaluateRunThresholds, type RunOutcome } from './run-report.js';
+import type { SecurityModel } from './security-model.js';
 import { World, type CallLedger } from './world.js';
 
 /** Where a scenario came from, for the report. */
@@ -27,6 +28,18 @@ export interface SimulationOptions {
   ledger?: CallLedger;
   /** Called with the world once the run has ended, before the report is built (a test's inspection). */
   afterRun?: (world: World) => void;
+}
+
+/** A run's thresholds as judged, and what else a search for failures reads of it. */
+export interface RunVerdict {
+  thresholds: ThresholdResult[];
+  /** Events fired. */
+  events: number;
+  /**
+   * The least fraction of its lifetime a workload certificate has had left (see
+   * {@link SecurityModel.lowestCertificateLifeLeft}); null when no callee takes mTLS.
+   */
+  certificateLifeLeft: number | null;
 }
 
 /**
@@ -133,9 +146,14 @@ export class SimulationRun {
    * The run's thresholds as its report would judge them, and the events it fired, without
    * building the rest of the report when the thresholds allow (see {@link evaluateRunThresholds}).
    */
-  verdict(): { thresholds: ThresholdResult[]; events: number } {
+  verdict(): RunVerdict {
     const thresholds = evaluateRunThresholds(this.outcome()) ?? this.report().thresholds;
-    return { thresholds, events: this.world.clock.queue.fired };
+    const { security } = this.world;
+    return {
+      thresholds,
+      events: this.world.clock.queue.fired,
+      certificateLifeLeft: security.mtls ? security.lowestCertificateLifeLeft() : null,
+    };
   }
 
   private outcome(): RunOutcome {

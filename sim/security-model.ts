@@ -51,6 +51,8 @@ export class SecurityModel {
   private readonly cas: CertificateAuthority[] = [];
   private readonly trust: TrustBundle;
   private readonly handshake = new MtlsHandshake();
+  /** See {@link lowestCertificateLifeLeft}: sampled when the CAs come back and when an expired certificate is used. */
+  private lowestOverdueLifeLeft = 1;
 
   constructor(
     private readonly scenario: Scenario,
@@ -77,7 +79,7 @@ export class SecurityModel {
     for (const f of faults) {
       if (f.kind !== 'ca-outage') continue;
       this.clock.schedule(f.at, (cas) => cas.forEach((ca) => (ca.available = false)), this.cas);
-      this.clock.schedule(f.at + f.for, (cas) => cas.forEach((ca) => (ca.available = true)), this.cas);
+      this.clock.schedule(f.at + f.for, (model) => model.caBack(), this);
     }
   }
 
@@ -141,6 +143,7 @@ export class SecurityModel {
     if (cert !== null && w.expiryRecorded !== cert && nowEpochMs > cert.notAfter) {
       this.timeline.recordCertificate('certificate-expired', w.name, this.clock.now());
       w.expiryRecorded = cert;
+      this.lowestOverdueLifeLeft = Math.min(this.lowestOverdueLifeLeft, w.identity.lifeLeft(nowEpochMs));
     }
     return cert;
   }
@@ -152,6 +155,31 @@ export class SecurityModel {
       w.peer = peerIdentityOf(cert.subject);
     }
     return w.peer!;
+  }
+
+  /**
+   * The least fraction of its lifetime a workload certificate has had left while it was due
+   * for rotation: 1 while every rotation is on time; when a CA outage delays
+   * one, what the certificate had left when the CA could sign again (or when the run ended),
+   * which falls the longer the outage lasts; 0 or less once a certificate was used expired.
+   */
+  lowestCertificateLifeLeft(): number {
+    this.sampleOverdue();
+    return this.lowestOverdueLifeLeft;
+  }
+
+  /** The CAs sign again: what the overdue certificates had left is sampled first. */
+  private caBack(): void {
+    this.sampleOverdue();
+    for (const ca of this.cas) ca.available = true;
+  }
+
+  /** Lowers {@link lowestOverdueLifeLeft} to what each certificate due for rotation has left now. */
+  private sampleOverdue(): void {
+    const now = this.clock.epochMs();
+    for (const w of this.workloads.values()) {
+      if (w.identity.rotateAt <= now) this.lowestOverdueLifeLeft = Math.min(this.lowestOverdueLifeLeft, w.identity.lifeLeft(now));
+    }
   }
 
   /** The signed token named `name` in `security.tokens`, as a request class sends it (times in Unix seconds). */

@@ -133,6 +133,18 @@ export class WorkloadIdentity {
     return this.current;
   }
 
+  /**
+   * The fraction of its lifetime the current certificate has left at `nowEpochMs` (1 before
+   * the first; negative once expired) — Envoy's `server.days_until_first_cert_expiring`, as a
+   * fraction. At most the grace ratio once the certificate is due for rotation.
+   */
+  lifeLeft(nowEpochMs: number): number {
+    const cert = this.current;
+    if (cert === null) return 1;
+    const lifetime = cert.notAfter - cert.issuedAt;
+    return lifetime > 0 ? (cert.notAfter - nowEpochMs) / lifetime : 0;
+  }
+
   private request(): void {
     this.timer = 0;
     this.issuer.requestCertificate(this.subject, WorkloadIdentity.received, this);

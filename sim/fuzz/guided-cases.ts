@@ -1,7 +1,9 @@
 /**
  * Margin-guided search: fast-check's arbitraries composed with a simple hill climb. Every run
- * reports its margin on each threshold (how close it came to failing it). The search keeps
- * the cases that came closest to failing each threshold (its elites); each batch after the
+ * reports its margin on each threshold (how close it came to failing it) and on each hazard
+ * (how close it came to a cliff no threshold sees before it is crossed, hazard-margins.ts).
+ * The search keeps the cases that came closest to failing each threshold and to each hazard
+ * (its elites); each batch after the
  * first is three quarters moves from the elites (case-mutation.ts: a fault moved, lengthened,
  * strengthened, echoed on another target, aligned with a spike; every stress turned up at once;
  * the rate raised; a spike made bigger) and a quarter fresh cases drawn with the fault kinds and targets of the elites weighted up. So it follows
@@ -31,7 +33,7 @@ interface Elite {
 
 /** Batches that climb toward the smallest margins. */
 export class GuidedCases implements CaseSource {
-  /** Per threshold, the cases with the smallest margins, best first. */
+  /** Per threshold, then per hazard, the cases with the smallest margins, best first. */
   private readonly elites: Elite[][] = [];
   private weights: FaultWeights;
 
@@ -57,7 +59,8 @@ export class GuidedCases implements CaseSource {
 
   learn(cases: readonly FuzzCase[], outcomes: readonly CaseOutcome[]): void {
     outcomes.forEach((outcome, i) => {
-      outcome.margins.forEach((margin, t) => {
+      // Each threshold and each hazard is a slope of its own to climb.
+      [...outcome.margins, ...outcome.hazards].forEach((margin, t) => {
         // A run as far from failing as can be says nothing about where the cliff is.
         if (margin >= 1) return;
         // A newcomer goes before the elites it ties with: on a flat stretch the parents keep changing.
@@ -70,7 +73,7 @@ export class GuidedCases implements CaseSource {
     this.weights = this.weightsFromElites();
   }
 
-  /** The elites of every threshold, interleaved by rank (the best of each first), without repeats. */
+  /** The elites of every threshold and hazard, interleaved by rank (the best of each first), without repeats. */
   private parents(): FuzzCase[] {
     const seen = new Set<FuzzCase>();
     const out: FuzzCase[] = [];

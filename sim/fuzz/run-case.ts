@@ -3,9 +3,10 @@
  * the simulator, holds every threshold. A run's outcome is its verdict and its margin on each
  * threshold (how close it came to failing), which is all the search needs back from a worker.
  */
-import type { RunReport, ThresholdResult } from '../../reports/report.js';
+import type { RunReport } from '../../reports/report.js';
 import { thresholdExpressions } from '../../scenarios/threshold-entries.js';
-import { SimulationRun, type ScenarioSource } from '../run-simulation.js';
+import { SimulationRun, type RunVerdict, type ScenarioSource } from '../run-simulation.js';
+import { hazardMargins } from './hazard-margins.js';
 import { scenarioOfCase, type FuzzCase } from './fuzz-case.js';
 import type { FuzzSpace } from './fuzz-space.js';
 import { marginOf, thresholdBounds, type ThresholdBound } from './threshold-margin.js';
@@ -16,6 +17,8 @@ export interface CaseOutcome {
   ok: boolean;
   /** The margin of each threshold, in the report's order (negative: failed). */
   margins: number[];
+  /** How close the run came to each cliff no threshold sees before it is crossed (hazard-margins.ts). */
+  hazards: number[];
   /** The observed value of each threshold (null: no data). */
   observed: (number | null)[];
   /** Events the simulation fired. */
@@ -37,8 +40,7 @@ export class CaseRunner {
   run(c: FuzzCase): CaseOutcome {
     const run = new SimulationRun(scenarioOfCase(this.space, c), this.source);
     run.advance(Infinity);
-    const { thresholds, events } = run.verdict();
-    return this.outcomeOf(thresholds, events);
+    return this.outcomeOf(run.verdict());
   }
 
   /** Runs `c` and returns its whole report. */
@@ -48,11 +50,13 @@ export class CaseRunner {
     return run.report();
   }
 
-  /** The outcome of a run that judged its thresholds `thresholds` and fired `events` events. */
-  outcomeOf(thresholds: readonly ThresholdResult[], events: number): CaseOutcome {
+  /** The outcome of a run with verdict `verdict`. */
+  outcomeOf(verdict: RunVerdict): CaseOutcome {
+    const { thresholds, events } = verdict;
     return {
       ok: thresholds.every((t) => t.ok),
       margins: thresholds.map((t, i) => marginOf(this.bounds[i], t)),
+      hazards: hazardMargins(this.space.scenario, verdict),
       observed: thresholds.map((t) => t.observed),
       events,
     };
