@@ -104,6 +104,8 @@ export async function runCampaign(space: FuzzSpace, simulator: CaseSimulator, op
   if (!result.found && options.strategy !== 'exhaustive') {
     const before = runs;
     const source = options.guidance === 'margin' ? new GuidedCases(space, options.seed) : new RandomCases(space, options.seed);
+    // What the matrix showed is where the climb starts: its closest calls are the first elites.
+    if (result.matrix) source.learn(result.matrix.cases.map((m) => m.c), result.matrix.outcomes);
     const search = await searchCases(source, simulator, {
       runs: options.runs,
       batchSize: options.batchSize,
