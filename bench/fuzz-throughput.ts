@@ -7,7 +7,10 @@
  * - peer: a plain loop of `runSimulation` over the same scenarios (parse once, full report
  *   per run), the way a script without the fuzzer would do it;
  * - in-thread: the fuzzer's CaseRunner in this thread (verdict only, no full report);
- * - workers K: the tinypool pool (`--workers K`), start-up excluded and included.
+ * - workers K: the tinypool pool (`--workers K`), start-up excluded and included;
+ * - the machine's speed that round: the M/M/1 bench's events/s (bench/mm1.bench.ts, one run
+ *   of 300,000 customers), so that a figure from a slow day can be set beside one from a fast
+ *   day (this VM's speed for the simulator has swung 3× between days).
  *
  * `npx tsx bench/fuzz-throughput.ts [RUNS] [ROUNDS]` (default 320 runs, 3 rounds; the median round is printed).
  */
@@ -22,10 +25,13 @@ import { CaseRunner } from '../sim/fuzz/run-case.js';
 import { DEFAULT_BATCH_SIZE } from '../sim/fuzz/search-loop.js';
 import { WorkerPoolSimulator } from '../sim/fuzz/worker-pool.js';
 import { runSimulation } from '../sim/run-simulation.js';
+import { runMm1 } from './mm1-scenario.js';
 import type { CaseSimulator } from '../sim/fuzz/case-simulator.js';
 
 const RUNS = Number(process.argv[2] ?? 320);
 const ROUNDS = Number(process.argv[3] ?? 3);
+/** Runs each worker makes before the timed loop: the JIT's warm-up, as this thread's loops have had theirs. */
+const WARM_UP_PER_THREAD = 16;
 const FILE = join(import.meta.dirname, 'scenarios/fuzz-five-services.yaml');
 
 const loaded = loadScenarioFile(FILE);
@@ -52,11 +58,12 @@ async function pool(threads: number): Promise<{ steady: number; withStart: numbe
   const started = performance.now();
   const simulator = new WorkerPoolSimulator({ scenario: loaded.scenario, source }, threads);
   try {
-    await simulator.run(cases.slice(0, threads)); // every worker up and warm
+    await simulator.run(cases.slice(0, WARM_UP_PER_THREAD * threads)); // every worker up, its code optimized as this thread's is
+    const warmRuns = WARM_UP_PER_THREAD * threads;
     const warm = performance.now();
     const steady = await searchLoop(simulator);
     const total = (performance.now() - warm) + (warm - started);
-    return { steady, withStart: ((cases.length + threads) / total) * 1000 };
+    return { steady, withStart: ((cases.length + warmRuns) / total) * 1000 };
   } finally {
     await simulator.close();
   }
@@ -64,8 +71,11 @@ async function pool(threads: number): Promise<{ steady: number; withStart: numbe
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const events = cases.slice(0, 32).reduce((n, c) => n + runner.run(c).events, 0) / 32;
-const rows: Record<string, number[]> = { peer: [], inThread: [], workers1: [], workers2: [], workers2Start: [] };
+const rows: Record<string, number[]> = { peer: [], inThread: [], workers1: [], workers2: [], workers2Start: [], mm1: [] };
+runMm1(100_000);
 for (let round = 0; round < ROUNDS; round++) {
+  const mm1 = runMm1(300_000);
+  rows.mm1.push(mm1.events / mm1.wallMs / 1000);
   rows.peer.push(plainLoop(cases.slice(0, Math.min(cases.length, 160))));
   rows.inThread.push(await searchLoop(new InThreadSimulator(runner)));
   rows.workers1.push((await pool(1)).steady);
@@ -82,3 +92,4 @@ console.log(`| fuzzer, this thread (verdict only) | ${f(rows.inThread)} |`);
 console.log(`| fuzzer, --workers 1 (pool, start-up excluded) | ${f(rows.workers1)} |`);
 console.log(`| fuzzer, --workers 2 (pool, start-up excluded) | ${f(rows.workers2)} |`);
 console.log(`| fuzzer, --workers 2 (start-up included) | ${f(rows.workers2Start)} |`);
+console.log(`machine speed: M/M/1 ${f(rows.mm1)} M events/s (one thread)`);
