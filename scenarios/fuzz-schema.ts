@@ -6,7 +6,7 @@
  * out when a campaign starts (`sim/fuzz/fuzz-space.ts`).
  */
 import { z } from 'zod';
-import { MAX_FUZZ_FAULTS, MAX_FUZZ_PARAMETERS, MAX_SLOWDOWN_FACTOR } from './limits.js';
+import { MAX_FUZZ_FAULTS, MAX_FUZZ_PARAMETERS, MAX_SLOWDOWN_FACTOR, MAX_VUS } from './limits.js';
 import { PARAMETER_FIELDS } from './fuzz-parameters.js';
 import { Duration, Name, Rate, withBound } from './schema-primitives.js';
 
@@ -62,14 +62,20 @@ export const FuzzFaults = z.strictObject({
 /** A parsed `fuzz.faults`. */
 export type FuzzFaults = z.output<typeof FuzzFaults>;
 
-/** How one constant-arrival-rate load may vary: its rate, and a spike (a ramp to a multiple of the rate, held, and back). */
+const Vus = z.number().int().min(1).max(MAX_VUS);
+
+/**
+ * How one load may vary: a constant-arrival-rate load's rate, and a spike (a ramp to a
+ * multiple of the rate, held, and back); a constant-vus load's number of VUs.
+ */
 export const FuzzLoad = z.strictObject({
-  rate: z.strictObject({ min: Rate, max: Rate }).optional().meta({ description: "The load's rate." }),
+  rate: z.strictObject({ min: Rate, max: Rate }).optional().meta({ description: "The rate of a constant-arrival-rate load." }),
+  vus: z.strictObject({ min: Vus, max: Vus }).optional().meta({ description: withBound('The virtual users of a constant-vus load.', MAX_VUS) }),
   spike: z
     .strictObject({
       factor: z
         .strictObject({ min: z.number().min(1).max(1000), max: z.number().min(1).max(1000) })
-        .meta({ description: 'Multiple of the rate at the top of the spike; 1 is no spike.' }),
+        .meta({ description: 'Multiple of the rate at the top of the spike; 1 is no spike. Constant-arrival-rate loads only.' }),
       for: z.strictObject({ min: Duration, max: Duration }).optional().meta({ description: 'How long the top lasts (default: a hundredth of the load to half of it).' }),
       ramp: Duration.default(0).meta({ description: 'Time to climb to the top, and to come back down (default 0: a step, run and written as a 1ms ramp).' }),
     })

@@ -74,8 +74,12 @@ function loadIssues(scenario: Scenario, fuzz: FuzzSection): IssueDraft[] {
     const path = ['fuzz', 'load', name];
     const load = scenario.load[name];
     if (!Object.hasOwn(scenario.load, name)) return [{ ...referenceIssue(path, 'unknown load', name, loads), atKey: true }];
+    if (load.executor === 'constant-vus') return vusLoadIssues(path, variation);
     if (load.executor !== 'constant-arrival-rate') {
-      return [{ ...schemaIssue(path, `a ${load.executor} load cannot vary`, 'a constant-arrival-rate load', JSON.stringify(load.executor)), atKey: true }];
+      return [{ ...schemaIssue(path, `a ${load.executor} load cannot vary`, 'a constant-arrival-rate or constant-vus load', JSON.stringify(load.executor)), atKey: true }];
+    }
+    if (variation.vus !== undefined) {
+      return [{ ...schemaIssue([...path, 'vus'], 'a constant-arrival-rate load has no VUs to vary', 'rate or spike', 'vus'), atKey: true }];
     }
     return [
       ...order([...path, 'rate'], variation.rate?.min, variation.rate?.max),
@@ -83,6 +87,16 @@ function loadIssues(scenario: Scenario, fuzz: FuzzSection): IssueDraft[] {
       ...order([...path, 'spike', 'for'], variation.spike?.for?.min, variation.spike?.for?.max, formatDuration),
     ];
   });
+}
+
+/** A constant-vus load varies its VUs only: its arrivals follow its answers, so it has no rate to set or spike. */
+function vusLoadIssues(path: Path, variation: FuzzSection['load'][string]): IssueDraft[] {
+  for (const key of ['rate', 'spike'] as const) {
+    if (variation[key] !== undefined) {
+      return [{ ...schemaIssue([...path, key], `a constant-vus load has no ${key === 'rate' ? 'rate' : 'spike'} to vary (its requests follow its answers)`, 'vus', key), atKey: true }];
+    }
+  }
+  return order([...path, 'vus'], variation.vus?.min, variation.vus?.max);
 }
 
 /** The policy must exist with the parameter's block (and budget type); min and max must be values the field takes, in order. */

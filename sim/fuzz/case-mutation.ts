@@ -7,7 +7,7 @@ import type { SeededRng } from '../seeded-rng.js';
 import { targetSlots, type FaultGene } from './fault-schedule.js';
 import type { FuzzCase } from './fuzz-case.js';
 import { MAGNITUDE_LEVELS, type FuzzSpace, type TimeGrid } from './fuzz-space.js';
-import { spikeOfGene } from './load-profile.js';
+import { spikeOfGene, vusLevels } from './load-profile.js';
 
 /** A move: a changed copy of a case. */
 type Move = (space: FuzzSpace, c: FuzzCase, rng: SeededRng, fresh: () => FaultGene) => FuzzCase;
@@ -30,7 +30,7 @@ function movesFor(space: FuzzSpace, c: FuzzCase): Move[] {
   if (n < space.count.max) moves.push(add, add);
   if (n > 0 && n < space.count.max) moves.push(echo, echo);
   if (n > 1) moves.push(gather, gather);
-  if (space.loads.some((l) => l.rate)) moves.push(changeRate, changeRate);
+  if (space.loads.some((l) => l.rate || l.vus)) moves.push(changeRate, changeRate);
   if (space.loads.some((l) => l.spike)) moves.push(changeSpike, changeSpike);
   if (n > 0 && c.loads.some((g, i) => space.loads[i].spike && spikeOfGene(space.loads[i], g) !== null)) moves.push(alignWithSpike, alignWithSpike);
   if (space.parameters.length > 0) moves.push(changeParameter, changeParameter);
@@ -52,6 +52,7 @@ const escalate: Move = (space, c, rng) => {
     return {
       ...g,
       ...(g.rate === undefined ? {} : { rate: up(g.rate, MAGNITUDE_LEVELS, MAGNITUDE_LEVELS) }),
+      ...(g.vus === undefined ? {} : { vus: up(g.vus, vusLevels(space.loads[i]), vusLevels(space.loads[i])) }),
       ...(g.spike === undefined || !spike
         ? {}
         : { spike: { ...g.spike, factor: up(g.spike.factor, MAGNITUDE_LEVELS, MAGNITUDE_LEVELS), length: up(g.spike.length, spike.grid.length.max, spike.grid.length.max - spike.grid.length.min) } }),
@@ -94,7 +95,14 @@ const gather: Move = (space, c, rng) => {
   return { ...c, faults };
 };
 
-const changeRate: Move = (space, c, rng) => withLoad(space, c, rng, (g, i) => (space.loads[i].rate ? { ...g, rate: clamp((g.rate ?? 0) + step(rng, MAGNITUDE_LEVELS / 5), 0, MAGNITUDE_LEVELS) } : g));
+/** Raises or lowers one load's rate (or its VUs) by up to a fifth of its range. */
+const changeRate: Move = (space, c, rng) =>
+  withLoad(space, c, rng, (g, i) => {
+    const moved = (level: number | undefined, levels: number) => clamp((level ?? 0) + step(rng, levels / 5), 0, levels);
+    if (space.loads[i].rate) return { ...g, rate: moved(g.rate, MAGNITUDE_LEVELS) };
+    if (space.loads[i].vus) return { ...g, vus: moved(g.vus, vusLevels(space.loads[i])) };
+    return g;
+  });
 
 const changeSpike: Move = (space, c, rng) =>
   withLoad(space, c, rng, (g, i) => {

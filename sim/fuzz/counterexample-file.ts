@@ -91,9 +91,13 @@ function appendFaults(doc: Document, faults: readonly Fault[]): void {
   }
 }
 
-/** Writes the varied load: its rate, or its spike as ramping-arrival-rate stages. */
+/** Writes the varied load: its VUs, its rate, or its spike as ramping-arrival-rate stages. */
 function setLoad(doc: Document, name: string, load: Load): void {
   const at = ['load', name];
+  if (load.executor === 'constant-vus') {
+    doc.setIn([...at, 'vus'], load.vus);
+    return;
+  }
   if (load.executor === 'constant-arrival-rate') {
     doc.setIn([...at, 'rate'], rateText(load.rate));
     return;

@@ -28,13 +28,18 @@ export interface TimeGrid {
   length: Range;
 }
 
+/** The loads that can vary: their rate (or VUs), and for an arrival rate a spike. */
+export type VaryingLoad = Extract<Load, { executor: 'constant-arrival-rate' | 'constant-vus' }>;
+
 /** How one load varies. */
 export interface LoadSpace {
   name: string;
   /** The load as the scenario has it. */
-  base: Extract<Load, { executor: 'constant-arrival-rate' }>;
-  /** Its rate, per second, when it varies. */
+  base: VaryingLoad;
+  /** Its rate, per second, when it varies (a constant-arrival-rate load). */
   rate: Range | null;
+  /** Its virtual users, when they vary (a constant-vus load). */
+  vus: Range | null;
   /** Its spike, when it has one: the factor's range, when it may happen (relative to the load's start), the ramp (ms). */
   spike: { factor: Range; grid: TimeGrid; rampMs: number } | null;
 }
@@ -122,12 +127,13 @@ function niceStep(ms: number): number {
 function loadSpace(scenario: Scenario, name: string, variation: FuzzLoad): LoadSpace {
   const base = scenario.load[name] as LoadSpace['base'];
   const rate = variation.rate ? { min: variation.rate.min * 1000, max: variation.rate.max * 1000 } : null;
+  const vus = variation.vus ?? null;
   const spike = variation.spike;
-  if (!spike) return { name, base, rate, spike: null };
+  if (!spike) return { name, base, rate, vus, spike: null };
   const rampMs = Math.max(1, spike.ramp);
   const room = Math.max(1, base.duration - 2 * rampMs);
   const grid = timeGrid(0, room, { min: spike.for?.min ?? base.duration / 100, max: spike.for?.max ?? base.duration / 2 });
-  return { name, base, rate, spike: { factor: spike.factor, grid, rampMs } };
+  return { name, base, rate, vus, spike: { factor: spike.factor, grid, rampMs } };
 }
 
 function parameterSpace(scenario: Scenario, p: { from: string; to: string; field: ParameterField; min: number | string; max: number | string }): ParameterSpace {

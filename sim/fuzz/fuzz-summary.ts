@@ -9,7 +9,7 @@ import { formatDuration } from '../../scenarios/units.js';
 import type { CounterexampleStory } from './counterexample-file.js';
 import type { CampaignResult } from './fuzz-campaign.js';
 import { changesOfCase, type FuzzCase } from './fuzz-case.js';
-import { rateOfGene, spikeOfGene, type LoadGene } from './load-profile.js';
+import { rateOfGene, spikeOfGene, vusOfGene, type LoadGene } from './load-profile.js';
 import type { FuzzSpace, LoadSpace } from './fuzz-space.js';
 import type { CaseOutcome } from './run-case.js';
 import type { ThresholdBound } from './threshold-margin.js';
@@ -37,8 +37,9 @@ function targetOf(fault: Exclude<Fault, { kind: 'ca-outage' }>): FuzzTarget {
   return fault.instance === undefined ? { service: fault.service! } : { service: fault.service!, instance: fault.instance };
 }
 
-/** `users at 120/s, spiking ×2.1 to 252/s from 4s for 2s (1ms ramps)`. */
+/** `users at 120/s, spiking ×2.1 to 252/s from 4s for 2s (1ms ramps)`, or `users with 40 VUs`. */
 export function describeLoad(load: LoadSpace, gene: LoadGene): string {
+  if (load.base.executor === 'constant-vus') return `${load.name} with ${vusOfGene(load, gene)} VUs`;
   const rate = rateOfGene(load, gene);
   const spike = spikeOfGene(load, gene);
   const base = `${load.name} at ${rate}/s`;
@@ -52,7 +53,7 @@ export function describeCase(space: FuzzSpace, c: FuzzCase): string[] {
   const changes = changesOfCase(space, c);
   return [
     ...changes.faults.map(describeFault),
-    ...space.loads.flatMap((load, i) => (load.rate || spikeOfGene(load, c.loads[i]) ? [`load ${describeLoad(load, c.loads[i])}`] : [])),
+    ...space.loads.flatMap((load, i) => (load.rate || load.vus || spikeOfGene(load, c.loads[i]) ? [`load ${describeLoad(load, c.loads[i])}`] : [])),
     ...space.parameters.map((p, i) => `${p.from}->${p.to} ${p.field} = ${p.kind === 'duration' ? formatDuration(changes.parameters[i]) : changes.parameters[i]}`),
   ];
 }

@@ -6,7 +6,7 @@
  * (its elites); each batch after the
  * first is three quarters moves from the elites (case-mutation.ts: a fault moved, lengthened,
  * strengthened, echoed on another target, aligned with a spike; every stress turned up at once;
- * the rate raised; a spike made bigger) and a quarter fresh cases drawn with the fault kinds and targets of the elites weighted up. So it follows
+ * the rate or the VUs raised; a spike made bigger) and a quarter fresh cases drawn with the fault kinds and targets of the elites weighted up. So it follows
  * the slope toward the cliff instead of sampling the space uniformly.
  */
 import fc from 'fast-check';

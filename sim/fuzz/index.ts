@@ -38,7 +38,7 @@ export type { Fault, Load, MeshPolicy, RunReport, Scenario };
 
 /** Bounds of faults, as `fuzz.faults` writes them: count, kinds, targets, window, duration, magnitudes. */
 export type FaultBounds = z.input<typeof FuzzFaults>;
-/** Bounds of one load, as `fuzz.load.<name>` writes them: rate, spike. */
+/** Bounds of one load, as `fuzz.load.<name>` writes them: rate and spike, or VUs. */
 export type LoadBounds = z.input<typeof FuzzLoad>;
 /** A searched mesh-policy parameter, as `fuzz.parameters[]` writes it. */
 export type ParameterBounds = z.input<typeof FuzzParameter>;
@@ -63,7 +63,8 @@ export function faultSchedule(scenario: Scenario, bounds?: FaultBounds): fc.Arbi
 
 /**
  * The scenario's loads with the ones named in `bounds` varied: a constant-arrival-rate load's
- * rate within its range, and a spike (a ramp up to a multiple of the rate, held, and back).
+ * rate within its range, and a spike (a ramp up to a multiple of the rate, held, and back); a
+ * constant-vus load's VUs within theirs.
  *
  * @throws {@link FuzzBoundsError} for bounds the `fuzz` section would refuse
  */

@@ -1,9 +1,9 @@
 /**
  * Loads as the fuzzer varies them: a constant-arrival-rate load's rate within its range, and
  * a spike — a ramp up to a multiple of the rate, held for a while, and a ramp back down —
- * which turns the load into a ramping-arrival-rate load with those stages. Drawn as genes of
- * plain integers (see fault-schedule.ts for why); shrinking moves toward the lowest rate and
- * the smallest, shortest, latest spike.
+ * which turns the load into a ramping-arrival-rate load with those stages; a constant-vus
+ * load's number of VUs. Drawn as genes of plain integers (see fault-schedule.ts for why);
+ * shrinking moves toward the lowest rate (or fewest VUs) and the smallest, shortest, latest spike.
  */
 import fc from 'fast-check';
 import type { Load } from '../../scenarios/schema.js';
@@ -14,6 +14,8 @@ import { MAGNITUDE_LEVELS, type FuzzSpace, type LoadSpace } from './fuzz-space.j
 export interface LoadGene {
   /** Rate level, 0..{@link MAGNITUDE_LEVELS}. */
   rate?: number;
+  /** VUs level, 0..{@link vusLevels}: one level per user up to {@link MAGNITUDE_LEVELS} levels. */
+  vus?: number;
   /** The spike: its factor level, and its place on the load's grid as a fault's (see {@link FaultGene}). */
   spike?: { factor: number; lateness: number; length: number };
 }
@@ -21,8 +23,9 @@ export interface LoadGene {
 /** The arbitrary of one load's gene. */
 export function loadGene(load: LoadSpace): fc.Arbitrary<LoadGene> {
   const level = fc.integer({ min: 0, max: MAGNITUDE_LEVELS });
-  const model: { rate?: fc.Arbitrary<number>; spike?: fc.Arbitrary<NonNullable<LoadGene['spike']>> } = {};
+  const model: { rate?: fc.Arbitrary<number>; vus?: fc.Arbitrary<number>; spike?: fc.Arbitrary<NonNullable<LoadGene['spike']>> } = {};
   if (load.rate) model.rate = level;
+  if (load.vus) model.vus = fc.integer({ min: 0, max: vusLevels(load) });
   if (load.spike) {
     const { grid } = load.spike;
     model.spike = fc.record({
@@ -39,10 +42,26 @@ export function loadGenes(space: FuzzSpace): fc.Arbitrary<LoadGene[]> {
   return fc.tuple(...space.loads.map(loadGene));
 }
 
-/** The rate a gene gives its load, per second: a tenth of a request per second is the finest step. */
+/** The rate a gene gives its constant-arrival-rate load, per second: a tenth of a request per second is the finest step. */
 export function rateOfGene(load: LoadSpace, gene: LoadGene): number {
-  if (!load.rate || gene.rate === undefined) return load.base.rate * 1000;
+  const written = load.base.executor === 'constant-arrival-rate' ? load.base.rate * 1000 : 0;
+  if (!load.rate || gene.rate === undefined) return written;
   return roundIn(load.rate, levelOf(load.rate, gene.rate), 1);
+}
+
+/**
+ * The levels of a load's VUs: one per user when there are at most {@link MAGNITUDE_LEVELS}
+ * of them in the range (so that shrinking can take away exactly one), else that many.
+ */
+export function vusLevels(load: LoadSpace): number {
+  return load.vus === null ? 0 : Math.min(MAGNITUDE_LEVELS, load.vus.max - load.vus.min);
+}
+
+/** The VUs a gene gives its constant-vus load: a whole number within the range. */
+export function vusOfGene(load: LoadSpace, gene: LoadGene): number {
+  const written = load.base.executor === 'constant-vus' ? load.base.vus : 0;
+  if (!load.vus || gene.vus === undefined) return written;
+  return roundIn(load.vus, levelOf(load.vus, gene.vus, vusLevels(load)), 0);
 }
 
 /** The spike a gene gives its load (times from the load's start, rates per second), or null for none (a factor of 1). */
@@ -54,13 +73,14 @@ export function spikeOfGene(load: LoadSpace, gene: LoadGene): { at: number; for:
 }
 
 /**
- * The load a gene stands for: the base load at the gene's rate, or with a spike a
+ * The load a gene stands for: a constant-vus load with the gene's VUs; the base load at the gene's rate, or with a spike a
  * ramping-arrival-rate load — hold, ramp up, hold the top, ramp down, hold — whose stages
  * add up to the base load's duration. Rates are whole tenths per second and times whole
  * milliseconds (when the base load's are), so the load written in a file reads back as this one.
  */
 export function loadOfGene(load: LoadSpace, gene: LoadGene): Load {
   const { base } = load;
+  if (base.executor === 'constant-vus') return { ...base, vus: vusOfGene(load, gene) };
   const perSecond = rateOfGene(load, gene);
   const spike = spikeOfGene(load, gene);
   if (spike === null) return { ...base, rate: perSecond / 1000 };

@@ -10,7 +10,7 @@ import { describeTarget, type FuzzTarget } from '../../scenarios/fuzz-targets.js
 import { alignColumns } from '../../reports/text-table.js';
 import type { FuzzCase } from './fuzz-case.js';
 import { MAGNITUDE_LEVELS, type FuzzSpace } from './fuzz-space.js';
-import type { LoadGene } from './load-profile.js';
+import { vusLevels, type LoadGene } from './load-profile.js';
 import type { CaseOutcome } from './run-case.js';
 import type { ThresholdBound } from './threshold-margin.js';
 
@@ -29,7 +29,8 @@ export function baselineCase(space: FuzzSpace): FuzzCase {
     faults: [],
     loads: space.loads.map((load): LoadGene => {
       const gene: LoadGene = {};
-      if (load.rate) gene.rate = nearestLevel(load.base.rate * 1000, load.rate.min, load.rate.max, MAGNITUDE_LEVELS);
+      if (load.rate && load.base.executor === 'constant-arrival-rate') gene.rate = nearestLevel(load.base.rate * 1000, load.rate.min, load.rate.max, MAGNITUDE_LEVELS);
+      if (load.vus && load.base.executor === 'constant-vus') gene.vus = nearestLevel(load.base.vus, load.vus.min, load.vus.max, vusLevels(load));
       if (load.spike) gene.spike = { factor: 0, lateness: load.spike.grid.length.min - 1, length: load.spike.grid.length.min };
       return gene;
     }),

@@ -24,11 +24,17 @@ const SCENARIO = {
   },
   mesh: { policies: [{ from: 'front', to: 'back', timeout: '500ms', retries: { attempts: 2 }, retryBudget: { type: 'linkerd' } }] },
   security: { certificates: { ttl: '5s' } },
-  load: { users: { executor: 'constant-arrival-rate', rate: '50/s', duration: '8s', target: 'front', gracefulStop: '1s' } },
+  load: {
+    users: { executor: 'constant-arrival-rate', rate: '50/s', duration: '8s', target: 'front', gracefulStop: '1s' },
+    browsers: { executor: 'constant-vus', vus: 5, duration: '8s', target: 'front', gracefulStop: '1s' },
+  },
   thresholds: { success: ['rate>0.9'] },
   fuzz: {
     faults: { count: { max: 4 }, latency: { min: '1ms', max: '250ms' }, abort: { min: 0.5, max: 99.5 }, slowdown: { min: 1.25, max: 7 } },
-    load: { users: { rate: { min: '20.5/s', max: '90/s' }, spike: { factor: { min: 1, max: 4.5 }, for: { min: '300ms', max: '3s' }, ramp: '250ms' } } },
+    load: {
+      users: { rate: { min: '20.5/s', max: '90/s' }, spike: { factor: { min: 1, max: 4.5 }, for: { min: '300ms', max: '3s' }, ramp: '250ms' } },
+      browsers: { vus: { min: 2, max: 30 } },
+    },
     parameters: [
       { from: 'front', to: 'back', field: 'timeout', min: '100ms', max: '2s' },
       { from: 'front', to: 'back', field: 'retryBudget.retryRatio', min: 0.05, max: 0.5 },
@@ -83,13 +89,17 @@ describe('the arbitraries', () => {
     );
   });
 
-  it('draw cases whose scenario validates: a spike is stages that fill the load, parameters within their ranges', () => {
+  it('draw cases whose scenario validates: a spike is stages that fill the load, whole VUs, parameters within their ranges', () => {
+    const vusSeen = new Set<number>();
     fc.assert(
       fc.property(caseArbitrary(space), (c) => {
         const s = scenarioOfCase(space, c);
         const load = s.load.users;
         if (load.executor === 'ramping-arrival-rate') expect(load.stages.reduce((t, stage) => t + stage.duration, 0)).toBe(8000);
         else expect(load.executor).toBe('constant-arrival-rate');
+        const browsers = s.load.browsers;
+        expect(browsers.executor === 'constant-vus' && Number.isInteger(browsers.vus) && browsers.vus >= 2 && browsers.vus <= 30).toBe(true);
+        if (browsers.executor === 'constant-vus') vusSeen.add(browsers.vus);
         const policy = s.mesh.policies[0];
         expect(policy.timeout).toBeGreaterThanOrEqual(100);
         expect(policy.timeout).toBeLessThanOrEqual(2000);
@@ -98,6 +108,7 @@ describe('the arbitraries', () => {
       }),
       { numRuns: 100 },
     );
+    expect(vusSeen.size, 'the VUs vary').toBeGreaterThan(5);
   });
 
   it('are written to a file that reads back as exactly the scenario that runs, without the fuzz section', () => {

@@ -79,11 +79,24 @@ describe('the fuzz section', () => {
     expect(issuesOf(withFuzz({ load: { user: { rate: { min: '1/s', max: '2/s' } } } }))).toEqual([
       expect.objectContaining({ code: 'FL_SCENARIO_REFERENCE', path: ['fuzz', 'load', 'user'], suggestion: 'users' }),
     ]);
-    const vus = variant((s) => {
-      s.load.users = { executor: 'constant-vus', vus: 2, duration: '1m', target: 'front' };
+    const vusLoad = (variation: object) =>
+      variant((s) => {
+        s.load.users = { executor: 'constant-vus', vus: 2, duration: '1m', target: 'front' };
+        s.fuzz = { load: { users: variation } };
+      });
+    expect(parseScenario(stringify(vusLoad({ vus: { min: 1, max: 20 } })), 'vus.yaml').fuzz!.load.users.vus).toEqual({ min: 1, max: 20 });
+    expect(issuesOf(vusLoad({ rate: { min: '1/s', max: '2/s' } }))).toEqual([
+      expect.objectContaining({ path: ['fuzz', 'load', 'users', 'rate'], message: 'a constant-vus load has no rate to vary (its requests follow its answers)', expected: 'vus' }),
+    ]);
+    expect(issuesOf(vusLoad({ vus: { min: 20, max: 10 } }))).toEqual([expect.objectContaining({ path: ['fuzz', 'load', 'users', 'vus', 'min'], message: 'min is above max' })]);
+    expect(issuesOf(withFuzz({ load: { users: { vus: { min: 1, max: 2 } } } }))).toEqual([
+      expect.objectContaining({ path: ['fuzz', 'load', 'users', 'vus'], message: 'a constant-arrival-rate load has no VUs to vary' }),
+    ]);
+    const ramping = variant((s) => {
+      s.load.users = { executor: 'ramping-arrival-rate', startRate: '1/s', stages: [{ duration: '1m', target: '2/s' }], target: 'front' };
       s.fuzz = { load: { users: { rate: { min: '1/s', max: '2/s' } } } };
     });
-    expect(issuesOf(vus)).toEqual([expect.objectContaining({ path: ['fuzz', 'load', 'users'], message: 'a constant-vus load cannot vary' })]);
+    expect(issuesOf(ramping)).toEqual([expect.objectContaining({ path: ['fuzz', 'load', 'users'], message: 'a ramping-arrival-rate load cannot vary' })]);
   });
 
   it('checks a parameter against its policy and its field: the policy, the block, the budget type, the values', () => {
