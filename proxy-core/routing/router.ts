@@ -31,6 +31,7 @@
  * transport may answer inside `send` or later.
  */
 import type { Clock } from '../clock/clock.js';
+import { OrderedTimers } from '../clock/ordered-timers.js';
 import type { Rng } from '../clock/rng.js';
 import type { CallHandler } from '../call/dispatch.js';
 import { outcomeOfStatus, type FailureCause, type Outcome } from '../call/failure-cause.js';
@@ -133,13 +134,20 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
   readonly stats = new RouterStats();
   /** The outcome {@link Router.plan} settled on when it returned FINAL. */
   private verdict: FailureCause = '5xx';
+  /** The per-try timers: one clock timer for all those pending (they share the policy's delay). */
+  private readonly tryTimers: OrderedTimers<RoutedCall>;
+  /** The route timers, likewise (a call's deadline is mostly the route timeout from its dispatch). */
+  private readonly routeTimers: OrderedTimers<RoutedCall>;
 
   constructor(
     private readonly clock: Clock,
     private readonly rng: Rng,
     readonly policies: RouterPolicies,
     private readonly upstream: Upstream<C>,
-  ) {}
+  ) {
+    this.tryTimers = new OrderedTimers(clock, this.onTryTimeout as (call: RoutedCall) => void);
+    this.routeTimers = new OrderedTimers(clock, this.onRouteTimeout as (call: RoutedCall) => void);
+  }
 
   /**
    * Routes `call`: its answer comes to `handler`, now or later, exactly once (see
@@ -240,7 +248,7 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
     // Envoy: the expected timeout is the per-try timeout unless hedging, capped by what is left.
     const expected = tryMs > 0 && !p.hedgeOnPerTryTimeout ? tryMs : Math.max(1, remaining);
     // The per-try timer is armed before `send`: a transport may answer inside it.
-    if (tryMs > 0) call.tryTimer = this.clock.schedule(tryMs, this.onTryTimeout, call);
+    if (tryMs > 0) call.tryTimer = this.tryTimers.set(tryMs, call);
     else this.armRouteTimer(call);
     p.hosts.attemptStarted(host);
     if (p.accrual !== null) {
@@ -496,7 +504,7 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
     const p = this.policies;
     unlink(call, a);
     if (a.number === call.attempts && call.tryTimer !== 0) {
-      this.clock.cancel(call.tryTimer);
+      this.tryTimers.cancel(call.tryTimer);
       call.tryTimer = 0;
     }
     p.limits.endRequest();
@@ -519,7 +527,7 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
    */
   private dropOthers(call: C, a: UpstreamAttempt<C>): void {
     if (call.tryTimer !== 0) {
-      this.clock.cancel(call.tryTimer);
+      this.tryTimers.cancel(call.tryTimer);
       call.tryTimer = 0;
     }
     this.cancelBackoff(call);
@@ -558,7 +566,7 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
    * first per-try timeout, so they never schedule (and cancel) a second timer.
    */
   private armRouteTimer(call: C): void {
-    if (call.routeTimer === 0 && call.deadline !== Infinity) call.routeTimer = this.clock.schedule(call.deadline - this.clock.now(), this.onRouteTimeout, call);
+    if (call.routeTimer === 0 && call.deadline !== Infinity) call.routeTimer = this.routeTimers.set(call.deadline - this.clock.now(), call);
   }
 
   private readonly onRouteTimeout = (call: C): void => {
@@ -589,8 +597,8 @@ export class Router<C extends RoutedCall = RoutedCall> implements AttemptHandler
     call.settled = true;
     const p = this.policies;
     const clock = this.clock;
-    if (call.routeTimer !== 0) clock.cancel(call.routeTimer);
-    if (call.tryTimer !== 0) clock.cancel(call.tryTimer);
+    if (call.routeTimer !== 0) this.routeTimers.cancel(call.routeTimer);
+    if (call.tryTimer !== 0) this.tryTimers.cancel(call.tryTimer);
     call.routeTimer = call.tryTimer = 0;
     this.cancelBackoff(call);
     while (call.outstanding !== null) this.drop(call, call.outstanding as UpstreamAttempt<C>, cause === 'timeout');

@@ -105,7 +105,7 @@ export const EXAMPLE = {
       abort: { min: 10, max: 90 },
       slowdown: { min: 1.5, max: 4 },
     },
-    load: { users: { rate: { min: '10/s', max: '40/s' }, spike: { factor: { min: 1, max: 3 }, for: { min: '100ms', max: '300ms' }, ramp: '50ms' } } },
+    load: { users: { rate: { min: '10/s', max: '40/s' }, spike: { factor: { min: 1, max: 3 }, for: { min: '100ms', max: '300ms' }, ramp: '50ms' } }, vus: { vus: { min: 1, max: 4 } } },
     parameters: [
       { from: 'front', to: 'back', field: 'retries.attempts', min: 0, max: 3 },
       { from: 'front', to: 'back', field: 'timeout', min: '100ms', max: '1s' },

@@ -4,7 +4,8 @@ import type { Clock } from '../../../proxy-core/clock/clock.js';
 import { RealClock } from '../../../proxy-core/clock/real-clock.js';
 import type { LoadRequest } from './load-request.js';
 import type { LoadDone, LoadTarget } from './load-target.js';
-import { TimeoutQueue, type Expiring } from './timeout-queue.js';
+import { OrderedTimers } from '../../../proxy-core/clock/ordered-timers.js';
+import type { TimerHandle } from '../../../proxy-core/clock/clock.js';
 import { outcomeOfError } from './undici-outcome.js';
 
 /** How an {@link UndiciTarget} connects. */
@@ -37,7 +38,9 @@ const CANCELLED = Object.assign(new Error('load request cancelled'), { code: 'FL
 export class UndiciTarget implements LoadTarget {
   private readonly pools = new Map<string, Pool>();
   private readonly options: Pool.Options;
-  private readonly timeouts: TimeoutQueue | null;
+  /** The per-request timeouts: one timer for all of them (they have one length). */
+  private readonly timeouts: OrderedTimers<Exchange> | null;
+  private readonly timeoutMs: number;
   private readonly fixedPool: Pool | null;
   private closed = false;
 
@@ -50,8 +53,8 @@ export class UndiciTarget implements LoadTarget {
       pipelining: options.pipelining ?? 1,
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 60_000,
     };
-    const timeoutMs = options.timeoutMs ?? 60_000;
-    this.timeouts = timeoutMs > 0 ? new TimeoutQueue(options.clock ?? new RealClock(), timeoutMs) : null;
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.timeouts = this.timeoutMs > 0 ? new OrderedTimers(options.clock ?? new RealClock(), expireExchange) : null;
     this.fixedPool = typeof origin === 'string' ? this.poolOf(origin) : null;
   }
 
@@ -61,7 +64,7 @@ export class UndiciTarget implements LoadTarget {
     request.transport = exchange;
     if (this.closed) return exchange.fail('cancelled');
     const pool = this.fixedPool ?? this.poolOf((this.origin as (r: LoadRequest) => string)(request));
-    this.timeouts?.add(exchange);
+    if (this.timeouts) exchange.timer = this.timeouts.set(this.timeoutMs, exchange);
     pool.dispatch({ path: request.path, method: request.method, headers: request.headers as Record<string, string | string[]> }, exchange);
   }
 
@@ -86,11 +89,15 @@ export class UndiciTarget implements LoadTarget {
   }
 }
 
-/** One request on the wire: undici's handler, and an entry of the timeout queue. */
-class Exchange implements Dispatcher.DispatchHandler, Expiring {
-  deadline = 0;
-  prevExpiring: Expiring | null = null;
-  nextExpiring: Expiring | null = null;
+/** A request's timeout passed. */
+function expireExchange(exchange: Exchange): void {
+  exchange.expire();
+}
+
+/** One request on the wire: undici's handler, with its timeout. */
+class Exchange implements Dispatcher.DispatchHandler {
+  /** Its timeout, in the target's timers (0: none). */
+  timer: TimerHandle = 0;
   private controller: Dispatcher.DispatchController | null = null;
   /** Why to abort as soon as undici hands over the controller (the request was still queued). */
   private pendingAbort: Error | null = null;
@@ -100,7 +107,7 @@ class Exchange implements Dispatcher.DispatchHandler, Expiring {
   constructor(
     private readonly request: LoadRequest,
     private readonly done: LoadDone,
-    private readonly timeouts: TimeoutQueue | null,
+    private readonly timeouts: OrderedTimers<Exchange> | null,
   ) {}
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -126,6 +133,7 @@ class Exchange implements Dispatcher.DispatchHandler, Expiring {
   expire(): void {
     if (this.ended) return;
     this.ended = true;
+    this.timer = 0;
     this.abort(TIMED_OUT);
     this.done(this.request, 'timeout', 0);
   }
@@ -134,7 +142,7 @@ class Exchange implements Dispatcher.DispatchHandler, Expiring {
   cancel(): void {
     if (this.ended) return;
     this.ended = true;
-    this.timeouts?.remove(this);
+    this.timeouts?.cancel(this.timer);
     this.abort(CANCELLED);
   }
 
@@ -146,7 +154,7 @@ class Exchange implements Dispatcher.DispatchHandler, Expiring {
   private end(outcome: ReturnType<typeof outcomeOfStatus>, status: number): void {
     if (this.ended) return;
     this.ended = true;
-    this.timeouts?.remove(this);
+    this.timeouts?.cancel(this.timer);
     this.done(this.request, outcome, status);
   }
 
