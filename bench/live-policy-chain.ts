@@ -17,62 +17,16 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { CallHandler } from '../proxy-core/call/dispatch.js';
 import type { Outcome } from '../proxy-core/call/failure-cause.js';
-import type { AttemptHandler, Upstream, UpstreamAttempt } from '../proxy-core/call/upstream.js';
-import type { Clock, TimerHandle } from '../proxy-core/clock/clock.js';
+import type { Clock } from '../proxy-core/clock/clock.js';
 import { RealClock } from '../proxy-core/clock/real-clock.js';
 import { Router } from '../proxy-core/routing/router.js';
 import { SeededRng } from '../sim/seeded-rng.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
-import { BenchCall, chainPolicies } from './policy-chain.js';
+import { BenchCall, chainPolicies, InertClock, SyncOkUpstream } from './policy-chain.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '7' }, calls: { type: 'string', default: '200000' } } });
 const ROUNDS = Number(values.rounds);
 const CALLS = Number(values.calls);
-
-class InertClock implements Clock {
-  time = 0;
-  private next = 0;
-  now(): number {
-    return this.time;
-  }
-  epochMs(): number {
-    return this.time;
-  }
-  schedule<T>(): TimerHandle {
-    return ++this.next;
-  }
-  scheduleBackground<T>(): TimerHandle {
-    return ++this.next;
-  }
-  cancel(): void {}
-}
-
-class Attempt implements UpstreamAttempt<BenchCall> {
-  call: BenchCall = null!;
-  host = 0;
-  number = 0;
-  sentAt = 0;
-  abandoned = false;
-  nextOutstanding: UpstreamAttempt<BenchCall> | null = null;
-}
-
-/** Answers 200 from inside `send`, reusing one attempt object (as bench/policy-chain.ts does). */
-class ImmediateUpstream implements Upstream<BenchCall> {
-  private readonly a = new Attempt();
-  constructor(private readonly clock: Clock) {}
-  send(req: BenchCall, host: number, number: number, _expected: number, handler: AttemptHandler<BenchCall>): void {
-    const a = this.a;
-    a.call = req;
-    a.host = host;
-    a.number = number;
-    a.sentAt = this.clock.now();
-    a.abandoned = false;
-    a.nextOutstanding = null;
-    handler.onAttemptSent(a);
-    handler.onAttemptResponse(a, 200, 'ok', -1, -1, null);
-  }
-  abandon(): void {}
-}
 
 let bad = 0;
 const handler: CallHandler<BenchCall> = {
@@ -96,7 +50,7 @@ interface Variant {
 
 function variant(name: string, clock: Clock, tick: () => void): Variant {
   const rng = new SeededRng(1);
-  const router = new Router(clock, rng.fork('router'), chainPolicies(clock, rng, { perTryTimeoutMs: 500, maxConcurrentCalls: 64 }), new ImmediateUpstream(clock));
+  const router = new Router(clock, rng.fork('router'), chainPolicies(clock, rng, { perTryTimeoutMs: 500, maxConcurrentCalls: 64 }), new SyncOkUpstream(clock));
   return { name, clock, router, tick, nsPerCall: [] };
 }
 

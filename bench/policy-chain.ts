@@ -46,7 +46,7 @@ export class BenchCall extends RoutedCall {
 }
 
 /** Clock time advanced by the caller; timers are handed out and never fire. */
-class InertClock implements Clock {
+export class InertClock implements Clock {
   time = 0;
   private nextHandle = 0;
   now(): number {
@@ -74,17 +74,17 @@ class BenchAttempt implements UpstreamAttempt<BenchCall> {
   nextOutstanding: UpstreamAttempt<BenchCall> | null = null;
 }
 
-/** Answers every attempt 200 from inside `send`. */
-class SyncOkUpstream implements Upstream<BenchCall> {
+/** Answers every attempt 200 from inside `send`, reusing one attempt object. */
+export class SyncOkUpstream implements Upstream<BenchCall> {
   sent = 0;
   private readonly attempt = new BenchAttempt();
-  constructor(private readonly clock: InertClock) {}
+  constructor(private readonly clock: Clock) {}
   send(req: BenchCall, host: number, number: number, _expected: number, handler: AttemptHandler<BenchCall>): void {
     const a = this.attempt;
     a.call = req;
     a.host = host;
     a.number = number;
-    a.sentAt = this.clock.time;
+    a.sentAt = this.clock.now();
     a.abandoned = false;
     a.nextOutstanding = null;
     this.sent++;

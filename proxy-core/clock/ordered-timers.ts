@@ -23,11 +23,13 @@ import type { Clock, TimerHandle } from './clock.js';
  * ```
  */
 export class OrderedTimers<T> {
-  /** Due times (clock ms) of the timers in the FIFO, oldest first, from `head`. */
-  private due: number[] = [];
+  // The FIFO is [head, tail) of two arrays that keep their capacity: emptying it allocates nothing.
+  /** Due times (clock ms) of the timers in the FIFO, oldest first. */
+  private readonly due: number[] = [];
   /** Arguments of the timers in the FIFO; `undefined` marks a cancelled or fired one. */
-  private args: (T | undefined)[] = [];
+  private readonly args: (T | undefined)[] = [];
   private head = 0;
+  private tail = 0;
   /** Timers in the FIFO neither fired nor cancelled. */
   private pending = 0;
   /** Handle of the FIFO's first entry (`head`): handles count up from 1 as timers are set. */
@@ -49,10 +51,16 @@ export class OrderedTimers<T> {
    */
   set(delayMs: number, arg: T): TimerHandle {
     const due = this.clock.now() + delayMs;
-    const end = this.due.length;
+    const end = this.tail;
     if (end > this.head && due < this.due[end - 1]) return -this.clock.schedule(delayMs, this.callback, arg);
-    this.due.push(due);
-    this.args.push(arg);
+    if (end === this.due.length) {
+      this.due.push(due);
+      this.args.push(arg);
+    } else {
+      this.due[end] = due;
+      this.args[end] = arg;
+    }
+    this.tail = end + 1;
     this.pending++;
     if (this.armed === 0 && !this.firing) this.arm(due);
     return this.headHandle + (end - this.head);
@@ -62,7 +70,7 @@ export class OrderedTimers<T> {
   cancel(handle: TimerHandle): void {
     if (handle < 0) return this.clock.cancel(-handle);
     const i = this.head + (handle - this.headHandle);
-    if (handle === 0 || i < this.head || i >= this.args.length || this.args[i] === undefined) return;
+    if (handle === 0 || i < this.head || i >= this.tail || this.args[i] === undefined) return;
     this.args[i] = undefined;
     if (--this.pending === 0 && !this.firing) this.clear();
   }
@@ -72,7 +80,8 @@ export class OrderedTimers<T> {
     this.pending = 0;
     if (this.armed !== 0) this.clock.cancel(this.armed);
     this.armed = 0;
-    this.headHandle += this.args.length - this.head;
+    this.headHandle += this.tail - this.head;
+    this.args.fill(undefined, this.head, this.tail);
     this.reset();
   }
 
@@ -96,7 +105,7 @@ export class OrderedTimers<T> {
     const now = this.clock.now();
     for (;;) {
       this.dropSpent();
-      if (this.head === this.due.length) return this.reset();
+      if (this.head === this.tail) return this.reset();
       const due = this.due[this.head];
       // Due, or so close that the clock cannot set a timer between now and then.
       if (due > now && now + (due - now) > now) return this.arm(due);
@@ -109,24 +118,26 @@ export class OrderedTimers<T> {
 
   /** Moves `head` past cancelled and fired timers. */
   private dropSpent(): void {
-    while (this.head < this.args.length && this.args[this.head] === undefined) {
+    while (this.head < this.tail && this.args[this.head] === undefined) {
       this.head++;
       this.headHandle++;
     }
-    if (this.head > 1024 && this.head * 2 > this.args.length) this.compact();
+    if (this.head > 1024 && this.head * 2 > this.tail) this.compact();
   }
 
-  /** Drops the consumed front of the arrays, so memory follows what is pending. */
+  /** Moves what is pending to the front of the arrays, so they grow with what is pending, not with time. */
   private compact(): void {
-    this.due = this.due.slice(this.head);
-    this.args = this.args.slice(this.head);
+    const length = this.tail - this.head;
+    this.due.copyWithin(0, this.head, this.tail);
+    this.args.copyWithin(0, this.head, this.tail);
+    this.args.fill(undefined, length, this.tail);
     this.head = 0;
+    this.tail = length;
   }
 
-  /** Empties the FIFO (handles keep counting up from `headHandle`). */
+  /** Empties the FIFO, keeping the arrays' room (handles keep counting up from `headHandle`). */
   private reset(): void {
-    this.due.length = 0;
-    this.args.length = 0;
     this.head = 0;
+    this.tail = 0;
   }
 }

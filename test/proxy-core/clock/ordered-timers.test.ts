@@ -112,6 +112,24 @@ describe('OrderedTimers', () => {
     );
   });
 
+  it('keeps firing the right timers at the right times through thousands of them (its arrays are reused and compacted)', () => {
+    const clock = new VirtualClock();
+    const fired: [number, number][] = [];
+    const timers = new OrderedTimers(clock, (id: number) => fired.push([id, clock.now()]));
+    const handles: number[] = [];
+    for (let i = 0; i < 5000; i++) {
+      clock.queue.schedule(i, () => {
+        handles[i] = timers.set(1000, i);
+        if (i % 3 === 0) timers.cancel(handles[i]);
+        if (i >= 7 && i % 7 === 0) timers.cancel(handles[i - 7]);
+      }, null);
+    }
+    while (clock.queue.size > 0) clock.queue.fireNext();
+    const expected: [number, number][] = [];
+    for (let i = 0; i < 5000; i++) if (i % 3 !== 0 && !(i + 7 < 5000 && (i + 7) % 7 === 0)) expected.push([i, i + 1000]);
+    expect(fired).toEqual(expected);
+  });
+
   it('under the real clock: fires every timer not cancelled, none before its time, and leaves no timer', async () => {
     const clock = new RealClock();
     const fired: { name: string; late: number }[] = [];
