@@ -11,7 +11,7 @@ import type { ToxicAttributes, ToxicKind } from '../toxic-kind.js';
 import { nowMs } from '../toxic-runner.js';
 import type { Chunk, ToxicOutput } from '../toxic-runner.js';
 import { QueuedRunner } from './queued-runner.js';
-import { wait, type CancelWait } from './wait.js';
+import { PendingWait } from './wait.js';
 
 /** Toxiproxy's slice period for chunks above 100 ms' worth of bytes. */
 const SLICE_MS = 100;
@@ -20,7 +20,7 @@ class BandwidthRunner extends QueuedRunner {
   /** Sleep owed, in ms: grows by each chunk's transfer time, shrinks by time slept. */
   private sleepMs = 0;
   private current: Chunk | null = null;
-  private cancelWait: CancelWait | null = null;
+  private readonly timer = new PendingWait();
 
   constructor(
     private readonly attributes: ToxicAttributes,
@@ -42,8 +42,7 @@ class BandwidthRunner extends QueuedRunner {
     const chunk = this.current!;
     const sliceBytes = this.attributes.rate * SLICE_MS;
     if (chunk.data.length > sliceBytes) {
-      this.cancelWait = wait(SLICE_MS, () => {
-        this.cancelWait = null;
+      this.timer.after(SLICE_MS, () => {
         this.output.write({ data: chunk.data.subarray(0, sliceBytes), timestamp: chunk.timestamp });
         this.current = { data: chunk.data.subarray(sliceBytes), timestamp: chunk.timestamp };
         this.sleepMs -= SLICE_MS;
@@ -57,8 +56,7 @@ class BandwidthRunner extends QueuedRunner {
       return true;
     }
     const start = nowMs();
-    this.cancelWait = wait(this.sleepMs, () => {
-      this.cancelWait = null;
+    this.timer.after(this.sleepMs, () => {
       this.sleepMs -= nowMs() - start;
       this.current = null;
       this.output.write(chunk);
@@ -74,8 +72,7 @@ class BandwidthRunner extends QueuedRunner {
   }
 
   protected cancel(): void {
-    this.cancelWait?.();
-    this.cancelWait = null;
+    this.timer.cancel();
     this.current = null;
   }
 }

@@ -10,7 +10,7 @@ import type { ToxicAttributes, ToxicKind } from '../toxic-kind.js';
 import { nowMs } from '../toxic-runner.js';
 import type { Chunk, ToxicOutput } from '../toxic-runner.js';
 import { QueuedRunner } from './queued-runner.js';
-import { waitUntil, type CancelWait } from './wait.js';
+import { PendingWait } from './wait.js';
 
 /** What may wait in a latency toxic before the link stops reading: Toxiproxy's 1024-chunk buffer of up to 32 KiB reads. */
 const LATENCY_CAPACITY_BYTES = 1024 * 32 * 1024;
@@ -20,7 +20,7 @@ const MAX_JITTER_SPAN = 2 ** 52;
 
 class LatencyRunner extends QueuedRunner {
   private held: Chunk | null = null;
-  private cancelWait: CancelWait | null = null;
+  private readonly timer = new PendingWait();
 
   constructor(
     private readonly attributes: ToxicAttributes,
@@ -43,9 +43,8 @@ class LatencyRunner extends QueuedRunner {
       return true;
     }
     this.held = chunk;
-    this.cancelWait = waitUntil(due, () => {
+    this.timer.until(due, () => {
       this.held = null;
-      this.cancelWait = null;
       this.output.write(released);
       this.done();
     });
@@ -59,8 +58,7 @@ class LatencyRunner extends QueuedRunner {
   }
 
   protected cancel(): void {
-    this.cancelWait?.();
-    this.cancelWait = null;
+    this.timer.cancel();
     this.held = null;
   }
 

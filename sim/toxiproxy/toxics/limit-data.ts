@@ -5,24 +5,24 @@
  * first data.
  */
 import type { ToxicAttributes, ToxicKind } from '../toxic-kind.js';
-import type { Chunk, Pending, ToxicOutput, ToxicRunner } from '../toxic-runner.js';
-import { NOTHING_PENDING } from '../toxic-runner.js';
+import type { Chunk, ToxicOutput } from '../toxic-runner.js';
+import { NoopRunner } from './noop.js';
 
 /** Bytes let through so far on one connection and direction. */
 interface LimitDataState {
   transmitted: number;
 }
 
-class LimitDataRunner implements ToxicRunner {
-  private stopped = false;
-
+class LimitDataRunner extends NoopRunner<ToxicOutput> {
   constructor(
     private readonly attributes: ToxicAttributes,
-    private readonly output: ToxicOutput,
+    output: ToxicOutput,
     private readonly state: LimitDataState,
-  ) {}
+  ) {
+    super(output);
+  }
 
-  push(chunk: Chunk): void {
+  override push(chunk: Chunk): void {
     if (this.stopped) return;
     const remaining = Math.max(0, this.attributes.bytes - this.state.transmitted);
     const data = chunk.data.length > remaining ? chunk.data.subarray(0, remaining) : chunk.data;
@@ -34,25 +34,6 @@ class LimitDataRunner implements ToxicRunner {
       this.stopped = true;
       this.output.close();
     }
-  }
-
-  end(): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.output.end();
-  }
-
-  interrupt(): Pending {
-    this.stopped = true;
-    return NOTHING_PENDING;
-  }
-
-  isFull(): boolean {
-    return false;
-  }
-
-  dispose(): void {
-    this.stopped = true;
   }
 }
 

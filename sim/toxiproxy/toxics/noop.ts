@@ -3,11 +3,11 @@ import type { ToxicKind } from '../toxic-kind.js';
 import { NOTHING_PENDING } from '../toxic-runner.js';
 import type { Chunk, ChunkSink, Pending, ToxicRunner } from '../toxic-runner.js';
 
-/** Passes chunks and the end straight on. */
-export class NoopRunner implements ToxicRunner {
-  private stopped = false;
+/** Passes chunks and the end straight on; toxics that only change what passes extend it. */
+export class NoopRunner<Output extends ChunkSink = ChunkSink> implements ToxicRunner {
+  protected stopped = false;
 
-  constructor(private readonly output: ChunkSink) {}
+  constructor(protected readonly output: Output) {}
 
   push(chunk: Chunk): void {
     if (!this.stopped) this.output.write(chunk);

@@ -9,12 +9,12 @@
 import type { ToxicAttributes, ToxicKind } from '../toxic-kind.js';
 import type { Chunk, Pending, ToxicOutput, ToxicRunner } from '../toxic-runner.js';
 import { NOTHING_PENDING } from '../toxic-runner.js';
-import { wait, type CancelWait } from './wait.js';
+import { PendingWait } from './wait.js';
 
 class ResetPeerRunner implements ToxicRunner {
   private triggered = false;
   private disposed = false;
-  private cancelWait: CancelWait | null = null;
+  private readonly timer = new PendingWait();
 
   constructor(
     private readonly attributes: ToxicAttributes,
@@ -40,8 +40,7 @@ class ResetPeerRunner implements ToxicRunner {
 
   dispose(): void {
     this.disposed = true;
-    this.cancelWait?.();
-    this.cancelWait = null;
+    this.timer.cancel();
   }
 
   private trigger(): void {
@@ -52,10 +51,7 @@ class ResetPeerRunner implements ToxicRunner {
       this.output.reset();
       return;
     }
-    this.cancelWait = wait(timeout, () => {
-      this.cancelWait = null;
-      this.output.reset();
-    });
+    this.timer.after(timeout, () => this.output.reset());
   }
 }
 

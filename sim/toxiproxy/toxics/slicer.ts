@@ -10,7 +10,7 @@ import type { Rng } from '../../../proxy-core/clock/rng.js';
 import type { ToxicAttributes, ToxicKind } from '../toxic-kind.js';
 import type { Chunk, ToxicOutput } from '../toxic-runner.js';
 import { QueuedRunner } from './queued-runner.js';
-import { wait, type CancelWait } from './wait.js';
+import { PendingWait } from './wait.js';
 
 /**
  * Where `size` bytes are cut: piece boundaries from 0 to `size`, in order.
@@ -45,7 +45,7 @@ class SlicerRunner extends QueuedRunner {
   private points: number[] = [];
   /** Index of the next piece's end in {@link points}. */
   private next = 1;
-  private cancelWait: CancelWait | null = null;
+  private readonly timer = new PendingWait();
 
   constructor(
     private readonly attributes: ToxicAttributes,
@@ -71,8 +71,7 @@ class SlicerRunner extends QueuedRunner {
       this.next++;
       this.output.write({ data: piece, timestamp: chunk.timestamp });
       if (delayMs > 0) {
-        this.cancelWait = wait(delayMs, () => {
-          this.cancelWait = null;
+        this.timer.after(delayMs, () => {
           if (this.send()) this.done();
         });
         return false;
@@ -90,8 +89,7 @@ class SlicerRunner extends QueuedRunner {
   }
 
   protected cancel(): void {
-    this.cancelWait?.();
-    this.cancelWait = null;
+    this.timer.cancel();
     this.current = null;
   }
 }

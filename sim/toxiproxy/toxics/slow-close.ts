@@ -2,11 +2,11 @@
 import type { ToxicAttributes, ToxicKind } from '../toxic-kind.js';
 import type { Chunk, Pending, ToxicOutput, ToxicRunner } from '../toxic-runner.js';
 import { NOTHING_PENDING } from '../toxic-runner.js';
-import { wait, type CancelWait } from './wait.js';
+import { PendingWait } from './wait.js';
 
 class SlowCloseRunner implements ToxicRunner {
   private stopped = false;
-  private cancelWait: CancelWait | null = null;
+  private readonly timer = new PendingWait();
 
   constructor(
     private readonly attributes: ToxicAttributes,
@@ -18,19 +18,16 @@ class SlowCloseRunner implements ToxicRunner {
   }
 
   end(): void {
-    if (this.stopped || this.cancelWait) return;
-    this.cancelWait = wait(this.attributes.delay, () => {
-      this.cancelWait = null;
+    if (this.stopped || this.timer.running) return;
+    this.timer.after(this.attributes.delay, () => {
       this.stopped = true;
       this.output.end();
     });
   }
 
   interrupt(): Pending {
-    this.stopped = true;
-    const waiting = this.cancelWait !== null;
-    this.cancelWait?.();
-    this.cancelWait = null;
+    const waiting = this.timer.running;
+    this.dispose();
     // Interrupted while delaying the end: the restarted toxic (or the next one) gets the end again.
     return waiting ? { chunks: [], ended: true } : NOTHING_PENDING;
   }
@@ -41,8 +38,7 @@ class SlowCloseRunner implements ToxicRunner {
 
   dispose(): void {
     this.stopped = true;
-    this.cancelWait?.();
-    this.cancelWait = null;
+    this.timer.cancel();
   }
 }
 

@@ -8,11 +8,11 @@
 import type { ToxicAttributes, ToxicKind } from '../toxic-kind.js';
 import type { Chunk, Pending, ToxicOutput, ToxicRunner } from '../toxic-runner.js';
 import { NOTHING_PENDING } from '../toxic-runner.js';
-import { wait, type CancelWait } from './wait.js';
+import { PendingWait } from './wait.js';
 
 class TimeoutRunner implements ToxicRunner {
   private stopped = false;
-  private cancelWait: CancelWait | null = null;
+  private readonly timer = new PendingWait();
 
   constructor(
     private readonly attributes: ToxicAttributes,
@@ -42,17 +42,14 @@ class TimeoutRunner implements ToxicRunner {
 
   dispose(): void {
     this.stopped = true;
-    this.cancelWait?.();
-    this.cancelWait = null;
+    this.timer.cancel();
   }
 
   /** (Re)starts the wait for silence, when there is a timeout. */
   private arm(): void {
     const { timeout } = this.attributes;
     if (timeout <= 0) return;
-    this.cancelWait?.();
-    this.cancelWait = wait(timeout, () => {
-      this.cancelWait = null;
+    this.timer.after(timeout, () => {
       this.stopped = true;
       this.output.close();
     });

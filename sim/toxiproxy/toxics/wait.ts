@@ -29,3 +29,38 @@ export function waitUntil(due: number, fn: () => void): CancelWait {
   check();
   return () => cancel();
 }
+
+/** A toxic's timer: one wait at a time, which can be cancelled and asked whether it runs. */
+export class PendingWait {
+  private cancelWait: CancelWait | null = null;
+
+  /** Whether a wait is running. */
+  get running(): boolean {
+    return this.cancelWait !== null;
+  }
+
+  /** Calls `fn` after `ms` (see {@link wait}); a wait already running is cancelled first. */
+  after(ms: number, fn: () => void): void {
+    this.cancel();
+    this.cancelWait = wait(ms, () => {
+      this.cancelWait = null;
+      fn();
+    });
+  }
+
+  /** Calls `fn` once {@link nowMs} reaches `due` (see {@link waitUntil}); a wait already running is cancelled first. */
+  until(due: number, fn: () => void): void {
+    this.cancel();
+    this.cancelWait = waitUntil(due, () => {
+      this.cancelWait = null;
+      fn();
+    });
+  }
+
+  /** Cancels the running wait, if any. */
+  cancel(): void {
+    const cancel = this.cancelWait;
+    this.cancelWait = null;
+    cancel?.();
+  }
+}
