@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Headers } from '../../../proxy-core/call/headers.js';
 import type { PeerIdentity } from '../../../proxy-core/inbound/peer-identity.js';
-import { connectionPeer, MeshListener, serveWith } from '../identity/mesh-listener.js';
+import { connectionPeer } from '../identity/mesh-listener.js';
 import type { InboundExchange, InstanceServer, ServeExchange } from './inbound-exchange.js';
-import { listenLoopback, type InboundTls } from './listen-loopback.js';
+import { openInstancePort, type InboundTls, type OpenPort } from './listen-loopback.js';
 
 /** An HTTP/1.1 request and its response, as an {@link InboundExchange}. */
 class Http1Exchange implements InboundExchange {
@@ -51,7 +51,7 @@ class Http1Exchange implements InboundExchange {
  */
 export class Http1InstanceServer implements InstanceServer {
   private readonly server: Server;
-  private listener: MeshListener | null = null;
+  private open: OpenPort | null = null;
   private boundPort = 0;
   private listening = false;
 
@@ -68,26 +68,21 @@ export class Http1InstanceServer implements InstanceServer {
   }
 
   async listen(): Promise<void> {
-    if (this.tls !== null) {
-      this.listener = new MeshListener({ ...this.tls, onConnection: serveWith(this.server) });
-      this.boundPort = (await this.listener.listen(this.boundPort)).port;
-    } else {
-      this.boundPort = await listenLoopback(this.server, this.boundPort);
-    }
+    this.open = await openInstancePort(this.server, this.boundPort, this.tls);
+    this.boundPort = this.open.port;
     this.listening = true;
   }
 
   crash(): void {
     if (!this.listening) return;
     this.listening = false;
-    if (this.listener !== null) void this.listener.close();
-    else this.server.close();
+    void this.open?.close();
     this.server.closeAllConnections();
   }
 
   async close(graceMs = 0): Promise<void> {
     this.listening = false;
-    const closed = this.listener !== null ? this.listener.close() : new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = this.open?.close() ?? Promise.resolve();
     this.server.closeIdleConnections();
     const timer = setTimeout(() => this.server.closeAllConnections(), graceMs);
     await closed;

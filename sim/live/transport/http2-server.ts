@@ -1,9 +1,9 @@
 import { constants, createServer, type Http2Server, type Http2Session, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import type { Headers } from '../../../proxy-core/call/headers.js';
 import type { PeerIdentity } from '../../../proxy-core/inbound/peer-identity.js';
-import { connectionPeer, MeshListener, serveWith } from '../identity/mesh-listener.js';
+import { connectionPeer } from '../identity/mesh-listener.js';
 import type { InboundExchange, InstanceServer, ServeExchange } from './inbound-exchange.js';
-import { listenLoopback, type InboundTls } from './listen-loopback.js';
+import { openInstancePort, type InboundTls, type OpenPort } from './listen-loopback.js';
 
 const { NGHTTP2_INTERNAL_ERROR } = constants;
 const ignore = (): void => {};
@@ -68,7 +68,7 @@ class Http2Exchange implements InboundExchange {
 export class Http2InstanceServer implements InstanceServer {
   private readonly server: Http2Server;
   private readonly sessions = new Set<Http2Session>();
-  private listener: MeshListener | null = null;
+  private open: OpenPort | null = null;
   private boundPort = 0;
   private listening = false;
 
@@ -91,35 +91,25 @@ export class Http2InstanceServer implements InstanceServer {
   }
 
   async listen(): Promise<void> {
-    if (this.tls !== null) {
-      this.listener = new MeshListener({ ...this.tls, ALPNProtocols: ['h2'], onConnection: serveWith(this.server) });
-      this.boundPort = (await this.listener.listen(this.boundPort)).port;
-    } else {
-      this.boundPort = await listenLoopback(this.server, this.boundPort);
-    }
+    this.open = await openInstancePort(this.server, this.boundPort, this.tls, ['h2']);
+    this.boundPort = this.open.port;
     this.listening = true;
   }
 
   crash(): void {
     if (!this.listening) return;
     this.listening = false;
-    this.stopListening();
+    void this.open?.close();
     this.destroySessions();
   }
 
   async close(graceMs = 0): Promise<void> {
     this.listening = false;
-    const closed = this.stopListening();
+    const closed = this.open?.close() ?? Promise.resolve();
     for (const session of this.sessions) session.close();
     const timer = setTimeout(() => this.destroySessions(), graceMs);
     await closed;
     clearTimeout(timer);
-  }
-
-  /** Closes the port (the mesh listener's, or the server's own); resolves when it is closed. */
-  private stopListening(): Promise<void> {
-    if (this.listener !== null) return this.listener.close();
-    return new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   private destroySessions(): void {
