@@ -104,8 +104,9 @@ export class LoadStats {
   /** The report so far: `openLoop` says whether there is a planned rate to keep. */
   report(executor: string, openLoop: boolean, eventLoop: EventLoopDelayStats, policy: BehindPolicy): LiveLoadReport {
     // Rounded to the microsecond: the ends are clock readings (origin + offsets), whose difference carries float noise (1000.0000000000001).
-    const windowMs = Math.round((this.windowEnd - this.windowStart) * 1000) / 1000;
-    const spanMs = Math.max(this.windowEnd, this.lastSendAt) - this.windowStart;
+    const windowMs = roundToMicros(this.windowEnd - this.windowStart);
+    // Likewise: a span of 999.9999999999999 ms made 200 sends read as 200.00000000000003/s.
+    const spanMs = roundToMicros(Math.max(this.windowEnd, this.lastSendAt) - this.windowStart);
     const perS = (n: number, ms: number): number => (ms > 0 ? (n * 1000) / ms : 0);
     const plannedPerS = openLoop ? perS(this.planned, windowMs) : null;
     const lag = this.sendLag;
@@ -153,4 +154,9 @@ function behindReasons(lagP99: number, plannedPerS: number | null, takenPerS: nu
     reasons.push(`took ${takenPerS.toFixed(1)}/s of ${plannedPerS.toFixed(1)}/s planned (< ${(policy.minRateRatio * 100).toFixed(0)}%)`);
   }
   return reasons;
+}
+
+/** `ms` rounded to the microsecond. */
+function roundToMicros(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }
