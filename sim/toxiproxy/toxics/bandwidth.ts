@@ -7,11 +7,10 @@
  * (Toxiproxy stalls the same way; a negative rate crashes it). While a chunk waits the link
  * reads no more, so the sender is slowed by TCP rather than buffered by the proxy.
  */
-import type { ToxicAttributes, ToxicKind } from '../toxic-kind.js';
+import type { ToxicKind } from '../toxic-kind.js';
 import { nowMs } from '../toxic-runner.js';
-import type { Chunk, ToxicOutput } from '../toxic-runner.js';
+import type { Chunk } from '../toxic-runner.js';
 import { QueuedRunner } from './queued-runner.js';
-import { PendingWait } from './wait.js';
 
 /** Toxiproxy's slice period for chunks above 100 ms' worth of bytes. */
 const SLICE_MS = 100;
@@ -20,14 +19,6 @@ class BandwidthRunner extends QueuedRunner {
   /** Sleep owed, in ms: grows by each chunk's transfer time, shrinks by time slept. */
   private sleepMs = 0;
   private current: Chunk | null = null;
-  private readonly timer = new PendingWait();
-
-  constructor(
-    private readonly attributes: ToxicAttributes,
-    output: ToxicOutput,
-  ) {
-    super(output);
-  }
 
   protected process(chunk: Chunk): boolean {
     const { rate } = this.attributes;
@@ -67,12 +58,11 @@ class BandwidthRunner extends QueuedRunner {
 
   protected abort(): void {
     const rest = this.current;
-    this.cancel();
+    this.drop();
     if (rest) this.output.write(rest);
   }
 
-  protected cancel(): void {
-    this.timer.cancel();
+  protected drop(): void {
     this.current = null;
   }
 }

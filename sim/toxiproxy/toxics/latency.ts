@@ -6,11 +6,10 @@
  * after another (latency does not cut throughput), and two latency toxics add up. Chunks
  * leave in the order they came.
  */
-import type { ToxicAttributes, ToxicKind } from '../toxic-kind.js';
+import type { ToxicKind } from '../toxic-kind.js';
 import { nowMs } from '../toxic-runner.js';
-import type { Chunk, ToxicOutput } from '../toxic-runner.js';
+import type { Chunk } from '../toxic-runner.js';
 import { QueuedRunner } from './queued-runner.js';
-import { PendingWait } from './wait.js';
 
 /** What may wait in a latency toxic before the link stops reading: Toxiproxy's 1024-chunk buffer of up to 32 KiB reads. */
 const LATENCY_CAPACITY_BYTES = 1024 * 32 * 1024;
@@ -20,14 +19,6 @@ const MAX_JITTER_SPAN = 2 ** 52;
 
 class LatencyRunner extends QueuedRunner {
   private held: Chunk | null = null;
-  private readonly timer = new PendingWait();
-
-  constructor(
-    private readonly attributes: ToxicAttributes,
-    output: ToxicOutput,
-  ) {
-    super(output);
-  }
 
   protected override capacity(): number {
     return LATENCY_CAPACITY_BYTES;
@@ -53,12 +44,11 @@ class LatencyRunner extends QueuedRunner {
 
   protected abort(): void {
     const held = this.held;
-    this.cancel();
+    this.drop();
     if (held) this.output.write(held);
   }
 
-  protected cancel(): void {
-    this.timer.cancel();
+  protected drop(): void {
     this.held = null;
   }
 

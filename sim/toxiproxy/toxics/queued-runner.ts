@@ -3,7 +3,9 @@
  * (latency, bandwidth, slicer): chunks queue in arrival order, one is worked on, and the end
  * of input is passed on only after the last of them, as a goroutine reading its channel would.
  */
+import type { ToxicAttributes } from '../toxic-kind.js';
 import type { Chunk, Pending, ToxicOutput, ToxicRunner } from '../toxic-runner.js';
+import { PendingWait } from './wait.js';
 
 /** A toxic that handles its input one chunk at a time, in order. */
 export abstract class QueuedRunner implements ToxicRunner {
@@ -17,7 +19,13 @@ export abstract class QueuedRunner implements ToxicRunner {
   /** Interrupted or disposed: nothing more is done. */
   protected stopped = false;
 
-  constructor(protected readonly output: ToxicOutput) {}
+  /** The timer out for the chunk being worked on; cancelled by interrupt and dispose. */
+  protected readonly timer = new PendingWait();
+
+  constructor(
+    protected readonly attributes: ToxicAttributes,
+    protected readonly output: ToxicOutput,
+  ) {}
 
   push(chunk: Chunk): void {
     if (this.stopped) return;
@@ -34,6 +42,7 @@ export abstract class QueuedRunner implements ToxicRunner {
 
   interrupt(): Pending {
     this.stopped = true;
+    this.timer.cancel();
     this.abort();
     const pending = { chunks: this.queue, ended: this.ended && !this.endPassed };
     this.queue = [];
@@ -43,7 +52,8 @@ export abstract class QueuedRunner implements ToxicRunner {
 
   dispose(): void {
     this.stopped = true;
-    this.cancel();
+    this.timer.cancel();
+    this.drop();
     this.queue = [];
     this.queued = 0;
   }
@@ -68,11 +78,11 @@ export abstract class QueuedRunner implements ToxicRunner {
    */
   protected abstract process(chunk: Chunk): boolean;
 
-  /** Forwards whatever of the current chunk is still held, at once (interrupt), and cancels its timer. */
+  /** Forwards whatever of the current chunk is still held, at once (interrupt; its timer is cancelled already). */
   protected abstract abort(): void;
 
-  /** Cancels the current chunk's timer, dropping it (dispose). */
-  protected abstract cancel(): void;
+  /** Forgets the current chunk (dispose; its timer is cancelled already). */
+  protected abstract drop(): void;
 
   /** The current chunk is done with: on to the next, and the link may read again. */
   protected done(): void {

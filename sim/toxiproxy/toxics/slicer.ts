@@ -7,10 +7,9 @@
  * leaves its piece.
  */
 import type { Rng } from '../../../proxy-core/clock/rng.js';
-import type { ToxicAttributes, ToxicKind } from '../toxic-kind.js';
-import type { Chunk, ToxicOutput } from '../toxic-runner.js';
+import type { ToxicKind } from '../toxic-kind.js';
+import type { Chunk } from '../toxic-runner.js';
 import { QueuedRunner } from './queued-runner.js';
-import { PendingWait } from './wait.js';
 
 /**
  * Where `size` bytes are cut: piece boundaries from 0 to `size`, in order.
@@ -45,14 +44,6 @@ class SlicerRunner extends QueuedRunner {
   private points: number[] = [];
   /** Index of the next piece's end in {@link points}. */
   private next = 1;
-  private readonly timer = new PendingWait();
-
-  constructor(
-    private readonly attributes: ToxicAttributes,
-    output: ToxicOutput,
-  ) {
-    super(output);
-  }
 
   protected process(chunk: Chunk): boolean {
     const { average_size: averageSize, size_variation: sizeVariation } = this.attributes;
@@ -84,12 +75,11 @@ class SlicerRunner extends QueuedRunner {
   protected abort(): void {
     const chunk = this.current;
     const from = this.points[this.next - 1];
-    this.cancel();
+    this.drop();
     if (chunk && from < chunk.data.length) this.output.write({ data: chunk.data.subarray(from), timestamp: chunk.timestamp });
   }
 
-  protected cancel(): void {
-    this.timer.cancel();
+  protected drop(): void {
     this.current = null;
   }
 }
